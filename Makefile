@@ -1,0 +1,69 @@
+# cio-aep-setup: build, run and test the Customer.io to Adobe Experience Platform wizard.
+# `make help` lists the targets.
+
+BINARY      := cio-aep-setup
+GO          ?= go
+# The Fyne command-line tools need a newer Fyne than the app pins, so they live in their own module.
+FYNE        := $(GO) tool -modfile=tools/go.mod fyne
+# Fyne's headless test driver: no display and no GLFW needed for unit and UI tests.
+TEST_TAGS   := ci
+# A real locale keeps Fyne from logging "Error parsing user locale C" in containers.
+export LANG ?= en_US.UTF-8
+
+BUILD_PACKAGES := gcc pkg-config libgl1-mesa-dev xorg-dev
+TEST_PACKAGES  := $(BUILD_PACKAGES) xvfb xauth x11-utils imagemagick dbus dbus-daemon gnome-keyring
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## List the targets.
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: deps
+deps: ## Install the system packages needed to build (Debian or Ubuntu; prints them elsewhere).
+	@scripts/install-packages.sh $(BUILD_PACKAGES)
+
+.PHONY: test-deps
+test-deps: ## Install the system packages needed by the tests (build packages, Xvfb, D-Bus, gnome-keyring).
+	@scripts/install-packages.sh $(TEST_PACKAGES)
+
+.PHONY: build
+build: deps ## Build the binary ./cio-aep-setup.
+	$(GO) build -o $(BINARY) .
+
+.PHONY: run
+run: build ## Install missing packages, build and start the wizard.
+	./$(BINARY)
+
+.PHONY: demo
+demo: build ## Same as run, with the simulated platform (nothing is created in Adobe).
+	./$(BINARY) --demo
+
+.PHONY: test
+test: test-deps ## Install test packages, then vet, staticcheck, race tests, keyring test and Xvfb smoke test.
+	$(GO) vet -tags $(TEST_TAGS) ./...
+	$(GO) tool staticcheck -tags $(TEST_TAGS) ./...
+	$(GO) test -race -tags $(TEST_TAGS) -count=1 ./...
+	scripts/keyring-test.sh
+	$(GO) build -o $(BINARY) .
+	scripts/smoke.sh ./$(BINARY) build/smoke
+
+.PHONY: bench
+bench: test-deps ## Run the benchmarks and print the figures recorded in docs/BENCHMARKS.md.
+	scripts/bench.sh
+
+.PHONY: screenshots
+screenshots: ## Render every screen in English and Spanish to docs/screenshots/.
+	mkdir -p docs/screenshots
+	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(GO) test -tags $(TEST_TAGS) -count=1 -run TestRenderScreenshots ./ui/
+
+.PHONY: package
+package: deps ## Build a Linux archive (binary, desktop file, icon) with the Fyne tools.
+	rm -rf build/package && mkdir -p build/package
+	$(FYNE) package -os linux --release --executable $(BINARY)
+	mv ./*.tar.xz build/package/
+	scripts/check-package.sh build/package/*.tar.xz $(BINARY)
+
+.PHONY: clean
+clean: ## Remove the binary, the archives and the smoke-test captures.
+	rm -rf $(BINARY) build ui/testdata/failed
