@@ -1,0 +1,7 @@
+package sim
+
+import "net/http"
+
+func (p *Platform) newIMSHandler() http.Handler {
+	return http.NotFoundHandler()
+}
