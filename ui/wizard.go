@@ -1,0 +1,243 @@
+// Package ui is the wizard's user interface: one file per step, the wizard shell that moves
+// between them, and the small widgets they share. It makes no HTTP calls itself: every call
+// goes through the flows packages on a worker goroutine.
+package ui
+
+import (
+	"log/slog"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// stepCount is the number of numbered steps, from credentials to done. Welcome and the
+// existing-setups screen carry no number.
+const stepCount = 7
+
+// screenID names a screen of the wizard. The numbered steps come in order after welcome.
+type screenID int
+
+const (
+	screenWelcome screenID = iota
+	screenCredentials
+	screenSandbox
+	screenData
+	screenEvents
+	screenReview
+	screenCreate
+	screenDone
+	screenSetups
+)
+
+// screen is one page of the wizard. Screens keep what the user enters in the wizard state,
+// never only in widgets, because build runs again on every visit and language switch.
+type screen interface {
+	// title returns the translated name of the screen for the header.
+	title() string
+
+	// build creates the screen's widgets from the wizard state.
+	build() fyne.CanvasObject
+
+	// nav returns the state of the bottom bar for the screen as it is now.
+	nav() navigation
+}
+
+// navigation is the bottom bar of one screen.
+type navigation struct {
+	hidden bool   // no bottom bar at all, the screen has its own buttons
+	back   func() // nil hides Back
+	next   string // text of Next, empty hides it
+	ready  bool   // Next is enabled, the screen's values are valid
+	onNext func()
+}
+
+// Wizard is the window content: a demo banner when in demo mode, the step header, the current
+// screen, and a bottom bar with Back and Next.
+type Wizard struct {
+	app    fyne.App
+	window fyne.Window
+	opts   Options
+	log    *slog.Logger
+	work   *worker
+	state  *state
+
+	screens map[screenID]screen
+	current screenID
+
+	banner *fyne.Container
+	step   *widget.Label
+	header *widget.Label
+	body   *fyne.Container
+	back   *widget.Button
+	next   *widget.Button
+	bar    *fyne.Container
+	root   *fyne.Container
+}
+
+// New builds the wizard into window and shows the Welcome screen. The caller loads the
+// translations first and calls Close when the window closes.
+func New(a fyne.App, window fyne.Window, opts Options) *Wizard {
+	opts.setDefaults()
+
+	w := &Wizard{
+		app:    a,
+		window: window,
+		opts:   opts,
+		log:    opts.Logger,
+		work:   newWorker(),
+		state:  newState(opts),
+	}
+
+	w.screens = map[screenID]screen{
+		screenWelcome: &welcome{w: w},
+	}
+
+	w.buildShell()
+	w.show(screenWelcome)
+	return w
+}
+
+// Close cancels every call in flight. The window calls it as it closes.
+func (w *Wizard) Close() {
+	w.work.close()
+}
+
+// Rebuild creates the whole window content again, in the language now loaded. The values
+// entered so far stay because they live in the wizard state.
+func (w *Wizard) Rebuild() {
+	w.window.SetTitle(lang.L("app.title"))
+	w.buildShell()
+	w.show(w.current)
+}
+
+func (w *Wizard) buildShell() {
+	w.step = widget.NewLabel("")
+	w.step.Importance = widget.LowImportance
+	w.header = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+
+	w.back = widget.NewButtonWithIcon(lang.L("nav.back"), theme.NavigateBackIcon(), w.onBack)
+	w.next = widget.NewButtonWithIcon(lang.L("nav.next"), theme.NavigateNextIcon(), w.onNext)
+	w.next.Importance = widget.HighImportance
+	w.next.IconPlacement = widget.ButtonIconTrailingText
+	w.bar = container.NewBorder(nil, nil, w.back, w.next)
+
+	w.banner = container.NewVBox()
+	if w.state.demo {
+		w.banner.Add(demoBanner())
+	}
+
+	top := container.NewVBox(w.banner, container.NewHBox(w.header, w.step))
+	w.body = container.NewStack()
+	w.root = container.NewBorder(top, container.NewPadded(w.bar), nil, nil, container.NewPadded(w.body))
+	w.window.SetContent(w.root)
+}
+
+// demoBanner is the strip that tells, on every screen, that nothing reaches Adobe.
+func demoBanner() fyne.CanvasObject {
+	background := canvas.NewRectangle(theme.Color(theme.ColorNameWarning))
+	text := widget.NewLabelWithStyle(lang.L("demo.banner"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	return container.NewStack(background, text)
+}
+
+// switchLanguage loads the translations of code, remembers the choice and rebuilds the window.
+func (w *Wizard) switchLanguage(code string) {
+	if err := SetLanguage(code); err != nil {
+		w.log.Error("switching language failed", "language", code, "err", err)
+		return
+	}
+	w.app.Preferences().SetString(PrefLanguage, code)
+	w.log.Info("language switched", "language", code)
+	w.Rebuild()
+}
+
+// startDemo starts the simulated platform off the UI goroutine and then opens the
+// credentials step, filled in with the simulator's credential.
+func (w *Wizard) startDemo() {
+	if w.opts.StartDemo == nil {
+		w.log.Error("demo mode is not available")
+		return
+	}
+	start(w.work, w.opts.StartDemo, func(demo Demo, err error) {
+		if err != nil {
+			w.log.Error("starting the demo failed", "err", err)
+			return
+		}
+		w.enterDemo()
+		w.state.creds = demo.Credentials
+		w.show(screenCredentials)
+	})
+}
+
+// enterDemo shows the demo banner from now on.
+func (w *Wizard) enterDemo() {
+	w.state.demo = true
+	if len(w.banner.Objects) == 0 {
+		w.banner.Add(demoBanner())
+	}
+}
+
+// show builds screen id and makes it the current one.
+func (w *Wizard) show(id screenID) {
+	s, ok := w.screens[id]
+	if !ok {
+		w.log.Error("screen not built yet", "screen", int(id))
+		return
+	}
+	w.current = id
+
+	w.header.SetText(s.title())
+	if id >= screenCredentials && id <= screenDone {
+		w.step.SetText(lang.L("nav.step", map[string]int{"Step": int(id), "Count": stepCount}))
+	} else {
+		w.step.SetText("")
+	}
+
+	w.body.Objects = []fyne.CanvasObject{s.build()}
+	w.body.Refresh()
+	w.refreshNav()
+}
+
+// refreshNav updates Back and Next from the current screen. Screens call it whenever their
+// values change validity.
+func (w *Wizard) refreshNav() {
+	n := w.screens[w.current].nav()
+	if n.hidden {
+		w.bar.Hide()
+		return
+	}
+	w.bar.Show()
+
+	if n.back == nil {
+		w.back.Hide()
+	} else {
+		w.back.Show()
+	}
+
+	if n.next == "" {
+		w.next.Hide()
+		return
+	}
+	w.next.SetText(n.next)
+	w.next.Show()
+	if n.ready {
+		w.next.Enable()
+	} else {
+		w.next.Disable()
+	}
+}
+
+func (w *Wizard) onBack() {
+	if n := w.screens[w.current].nav(); n.back != nil {
+		n.back()
+	}
+}
+
+func (w *Wizard) onNext() {
+	if n := w.screens[w.current].nav(); n.ready && n.onNext != nil {
+		n.onNext()
+	}
+}
