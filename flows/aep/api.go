@@ -117,6 +117,8 @@ type Client struct {
 	http   *http.Client
 	log    *slog.Logger
 	tokens *tokenSource
+
+	tenantCache
 }
 
 // SandboxClient calls the Platform APIs in one sandbox. Every request it

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Cause is the machine-readable reason of an *Error. The UI translates it.
@@ -67,6 +68,10 @@ const (
 	// CauseTimeout: an attempt timed out.
 	CauseTimeout Cause = "timeout"
 
+	// CauseInvalidResponse: a response body could not be decoded, e.g.
+	// truncated JSON.
+	CauseInvalidResponse Cause = "invalid_response"
+
 	// CauseCanceled: the caller's context ended.
 	CauseCanceled Cause = "canceled"
 
@@ -91,6 +96,10 @@ type Error struct {
 	Permission string // permission the call needs, set for CauseMissingPermission
 
 	Err error // underlying transport or context error, if any
+
+	retryAfter time.Duration // from the Retry-After header
+	notSent    bool          // the request never left this machine, e.g. a refused dial
+	final      bool          // never retried, whatever the cause
 }
 
 // Error returns the operation, the cause and Adobe's details.
