@@ -65,21 +65,22 @@ type ProjectCause string
 
 // Causes of ProjectError.
 const (
-	// ProjectTooLarge: the file is over MaxProjectFileSize.
+	// ProjectTooLarge means the file is larger than MaxProjectFileSize.
 	ProjectTooLarge ProjectCause = "too-large"
-	// ProjectNotJSON: the file is not a JSON object.
+	// ProjectNotJSON means the file is not a JSON object.
 	ProjectNotJSON ProjectCause = "not-json"
-	// ProjectInvalidField: a field has the wrong JSON type. Field names it.
+	// ProjectInvalidField means a field has the wrong JSON type. Field names it.
 	ProjectInvalidField ProjectCause = "invalid-field"
-	// ProjectMissingField: a required field is absent or empty. Field names it.
+	// ProjectMissingField means a required field is missing or empty. Field
+	// names it.
 	ProjectMissingField ProjectCause = "missing-field"
-	// ProjectNoOAuthCredential: the project has no OAuth Server-to-Server
+	// ProjectNoOAuthCredential means the project has no OAuth Server-to-Server
 	// credential. FoundTypes lists the integration types it has, such as
 	// "service" for a JWT credential. The user adds an OAuth
 	// Server-to-Server credential to the project in the Developer Console
 	// and downloads the file again.
 	ProjectNoOAuthCredential ProjectCause = "no-oauth-server-to-server"
-	// ProjectReadFailed: reading the file failed. Err has the details.
+	// ProjectReadFailed means reading the file failed. Err contains the cause.
 	ProjectReadFailed ProjectCause = "read-failed"
 )
 
