@@ -7,7 +7,8 @@ import (
 	"github.com/cioaep/setup/flows/aep"
 )
 
-// DataChoice is where the Customer.io events land.
+// DataChoice is the destination of the Customer.io events: a ready-made
+// dataset or an existing one.
 type DataChoice int
 
 const (
@@ -50,7 +51,7 @@ func (d *DataChoice) UnmarshalText(text []byte) error {
 	return nil
 }
 
-// Input is what the user chose in the wizard.
+// Input is the set of choices the user made in the wizard.
 type Input struct {
 	Sandbox aep.Sandbox
 	Data    DataChoice
@@ -130,7 +131,7 @@ const (
 	// the mapping against the schema.
 	StepReadDataset StepID = "read_dataset"
 
-	// StepValidateMapping asks Data Prep to validate the mapping set.
+	// StepValidateMapping has Data Prep validate the mapping set.
 	StepValidateMapping StepID = "validate_mapping"
 	// StepMappingSet creates the mapping set.
 	StepMappingSet StepID = "mapping_set"
@@ -199,7 +200,8 @@ type Resource struct {
 	DeletedAt *time.Time `json:"deletedAt,omitempty"`
 }
 
-// Result is what a finished setup hands to the user.
+// Result is the outcome of a finished setup: the webhook URL and the IDs
+// behind it.
 type Result struct {
 	RunID   string
 	Sandbox string // technical name
@@ -214,9 +216,9 @@ type Result struct {
 
 	EventGroups []string
 
-	// FlowCreatedAt is when the dataflow was created. SendAfter is five
-	// minutes later: Adobe asks to wait about five minutes after creating a
-	// streaming dataflow before sending data, or data may be lost.
+	// FlowCreatedAt is the creation time of the dataflow. SendAfter is five
+	// minutes later, because Adobe recommends waiting about five minutes
+	// after creating a streaming dataflow before sending data to it.
 	FlowCreatedAt time.Time
 	SendAfter     time.Time
 }
@@ -237,7 +239,7 @@ type Runner struct {
 	Now func() time.Time
 
 	// PollInterval is the first wait between two reads of the dataflow while
-	// its inlet URL is missing; each wait doubles up to 8 times this value.
+	// its inlet URL is missing. Each wait doubles, up to 8 times this value.
 	// It defaults to DefaultPollInterval.
 	PollInterval time.Duration
 
@@ -254,6 +256,6 @@ const (
 	DefaultPollTimeout  = 3 * time.Minute
 )
 
-// SendDelay is how long Adobe asks to wait after creating a streaming
-// dataflow before sending data to it.
+// SendDelay is the wait Adobe recommends between creating a streaming
+// dataflow and sending data to it.
 const SendDelay = 5 * time.Minute

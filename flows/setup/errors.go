@@ -55,8 +55,8 @@ const (
 	// Runner.PollTimeout. Resuming the run polls again.
 	CauseInletTimeout Cause = "inlet_timeout"
 
-	// CauseAdobe: an Adobe call failed. Error.Err is the *aep.Error, whose
-	// Cause says why; AdobeCause returns it.
+	// CauseAdobe: an Adobe call failed. Error.Err is the *aep.Error, and
+	// AdobeCause returns its cause.
 	CauseAdobe Cause = "adobe"
 
 	// CauseCanceled: the context ended. The journal allows a resume.

@@ -249,7 +249,7 @@ func (m *MappingModel) Suggest() int {
 }
 
 // Suggestions returns a mapping for every target field whose source field
-// can be told from the names: _id from event_id, the ExperienceEvent
+// follows from the names: _id from event_id, the ExperienceEvent
 // timestamp from TimestampExpression, the fields of a ready-made schema from
 // their Customer.io fields, and any other target whose name matches one
 // Customer.io field, ignoring case and punctuation (customerId and

@@ -47,9 +47,9 @@ func (r *Runner) Apply(ctx context.Context, plan Plan, progress func(Event)) (Re
 }
 
 // Resume continues a failed, cancelled or crashed run from its journal,
-// which is all it needs: it works in a new process with a new Runner. Steps
-// that finished are skipped; a step that had started looks its resource up
-// by name before creating it, so resuming never makes a second copy.
+// which is all it needs, so it works in a new process with a new Runner.
+// Steps that finished are skipped. A step that had started looks its
+// resource up by name before creating it, so resuming makes no second copy.
 // Resuming a run that succeeded returns its result without calling Adobe.
 func (r *Runner) Resume(ctx context.Context, runID string, progress func(Event)) (Result, error) {
 	if err := r.check(); err != nil {
@@ -247,6 +247,10 @@ func (x *run) execute(ctx context.Context) (Result, error) {
 		err = x.fail("", &Error{Cause: CauseCanceled, Err: ctx.Err()})
 	}
 	if err != nil {
+		// Steps that ran alongside the failed one may have created more
+		// since the failure was recorded.
+		err.Created = read(x, func(j *journal) []Resource { return j.remaining() })
+
 		status := RunFailed
 		if err.Cause == CauseCanceled {
 			status = RunCanceled
@@ -271,7 +275,7 @@ func (x *run) execute(ctx context.Context) (Result, error) {
 	return result, nil
 }
 
-// stepOutput is what a successful step adds to the journal.
+// stepOutput is the record a successful step adds to the journal.
 type stepOutput struct {
 	resource *Resource       // created or found by name, if any
 	apply    func(*runState) // records the IDs the step learned

@@ -12,7 +12,7 @@ import (
 const createdBy = "Created by cio-aep-setup for Customer.io reporting webhooks"
 
 // mappingLookBack widens the window in which a resumed run looks for the
-// mapping set it may have created: mapping sets have no name, so they are
+// mapping set it may have created. Mapping sets have no name, so they are
 // matched by schema, mappings and creation time, and Adobe's clock may run
 // behind this computer's.
 const mappingLookBack = 2 * time.Minute
