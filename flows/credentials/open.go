@@ -9,7 +9,9 @@ const probeAccount = "probe"
 // throw-away entry is written, read back and deleted. When the probe fails it
 // returns a SessionStore and the classified error, so the wizard can continue
 // without remembering credentials and tell the user why. Open makes D-Bus
-// calls on Linux, so the caller runs it off the UI goroutine.
+// calls on Linux, so the caller runs it off the UI goroutine. Check the
+// *KeyringError against nil before storing it in an error variable, because
+// a nil pointer in an interface is not a nil error.
 //
 // On Linux without DBUS_SESSION_BUS_ADDRESS, godbus runs dbus-launch when it
 // is installed, which starts a session bus that outlives the process.
