@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sort"
 	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -23,7 +24,10 @@ const customerIOEventPointer = "/webhooks/reportingWebhook/post/requestBody/cont
 // CustomerIOSchema validates Customer.io reporting-webhook events.
 type CustomerIOSchema struct {
 	event  *jsonschema.Schema
-	byType map[string]*jsonschema.Schema // object_type → its event schema, for clearer errors
+	// components holds every schema of the document by component name
+	// ("email_event", "email_sent"...), to narrow an error to the event's
+	// own object type and metric.
+	components map[string]*jsonschema.Schema
 }
 
 // EventError reports a Customer.io event that does not match the
@@ -72,13 +76,13 @@ func LoadCustomerIOSchema(dir string) (*CustomerIOSchema, error) {
 		return nil, fmt.Errorf("compile the reporting-webhook event schema: %w", err)
 	}
 
-	schema := &CustomerIOSchema{event: event, byType: map[string]*jsonschema.Schema{}}
-	for _, objectType := range []string{"customer", "email", "push", "in_app", "sms", "slack", "webhook", "whatsapp"} {
-		typed, err := compiler.Compile(fileURL + "#/components/schemas/" + objectType + "_event")
+	schema := &CustomerIOSchema{event: event, components: map[string]*jsonschema.Schema{}}
+	for _, name := range componentNames(doc) {
+		component, err := compiler.Compile(fileURL + "#/components/schemas/" + name)
 		if err != nil {
-			return nil, fmt.Errorf("compile the %s event schema: %w", objectType, err)
+			return nil, fmt.Errorf("compile the schema %s: %w", name, err)
 		}
-		schema.byType[objectType] = typed
+		schema.components[name] = component
 	}
 	return schema, nil
 }
@@ -103,14 +107,33 @@ func (s *CustomerIOSchema) Validate(body []byte) error {
 	}
 
 	// The oneOf error lists every object type's failure. The schema of the
-	// event's own object type gives the one that matters, unless the event
-	// passes it and failed the oneOf for another reason.
-	if typed, ok := s.byType[envelope.ObjectType]; ok {
-		if typedErr := typed.Validate(value); typedErr != nil {
-			err = typedErr
+	// event's own metric, else of its object type, gives the one that
+	// matters, unless the event passes it and failed the oneOf for another
+	// reason.
+	for _, name := range []string{envelope.ObjectType + "_" + envelope.Metric, envelope.ObjectType + "_event"} {
+		if narrow, ok := s.components[name]; ok {
+			if narrowErr := narrow.Validate(value); narrowErr != nil {
+				err = narrowErr
+				break
+			}
 		}
 	}
 	return &EventError{ObjectType: envelope.ObjectType, Metric: envelope.Metric, Err: err}
+}
+
+// componentNames returns the names under components.schemas of the
+// decoded document.
+func componentNames(doc any) []string {
+	root, _ := doc.(map[string]any)
+	components, _ := root["components"].(map[string]any)
+	schemas, _ := components["schemas"].(map[string]any)
+
+	names := make([]string, 0, len(schemas))
+	for name := range schemas {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
 }
 
 var customerIO struct {

@@ -36,6 +36,8 @@ type Deviation struct {
 	// "query subOp". In a body pointer "*" matches one token and "**" any
 	// number of tokens.
 	Where []string
+	// Values, when set, lists the only offending values accepted, as JSON.
+	Values []string
 
 	textFix     *textFix
 	docFix      func(*openapi3.T) error
@@ -50,6 +52,7 @@ type textFix struct {
 const (
 	routeListSandboxes   = "GET /data/foundation/sandbox-management/"
 	routeListSchemas     = "GET /data/foundation/schemaregistry/tenant/schemas"
+	routeListFieldGroups = "GET /data/foundation/schemaregistry/tenant/fieldgroups"
 	routeCreateSource    = "POST /data/foundation/flowservice/sourceConnections"
 	routeListFlows       = "GET /data/foundation/flowservice/flows"
 	routeCreateFlow      = "POST /data/foundation/flowservice/flows"
@@ -114,6 +117,13 @@ var deviations = []Deviation{
 		loadOptions: []openapi3.ValidationOption{openapi3.DisableExamplesValidation()},
 	},
 	{
+		ID:        "flow-options",
+		File:      "flow-service.yaml",
+		Tolerated: "FlowItemDTO gains options {inletUrl string, errorDiagnosticsEnabled boolean, partialIngestionPercent number}",
+		Reason:    "the streaming endpoint is documented at items[0].options.inletUrl, but FlowItemDTO has no options; the GenericStreamingAEP option spec lists the three fields",
+		docFix:    addFlowOptions,
+	},
+	{
 		ID:        "data-prep-delete-mapping-set",
 		File:      "data-prep.yaml",
 		Routes:    []string{routeDeleteMapping},
@@ -131,15 +141,6 @@ var deviations = []Deviation{
 	// Differences between the files and Adobe's documented behaviour,
 	// tolerated on exchanges.
 	{
-		ID:        "flow-options",
-		Routes:    []string{routeGetFlow, routeListFlows},
-		Side:      Response,
-		Kind:      KindUndeclared,
-		Where:     []string{"body /items/*/options", "body /items/*/options/**"},
-		Tolerated: "flows carry options (inletUrl, errorDiagnosticsEnabled, partialIngestionPercent)",
-		Reason:    "FlowItemDTO has no options, but the streaming endpoint is documented at items[0].options.inletUrl",
-	},
-	{
 		ID:        "mapping-version-integer",
 		Routes:    []string{routeCreateFlow, routeGetFlow, routeListFlows},
 		Kind:      KindBody,
@@ -155,6 +156,7 @@ var deviations = []Deviation{
 		Kind:      KindBody,
 		Keyword:   "enum",
 		Where:     []string{"body /*/op"},
+		Values:    []string{`"add"`, `"replace"`, `"remove"`},
 		Tolerated: "JSON Patch op in lower case (add, replace, remove)",
 		Reason:    "PatchInstruction.op enumerates ADD/REPLACE/REMOVE; the docs and RFC 6902 use lower case",
 	},
@@ -175,6 +177,7 @@ var deviations = []Deviation{
 		Kind:      KindParameter,
 		Keyword:   "enum",
 		Where:     []string{"query op"},
+		Values:    []string{`"enable"`, `"disable"`},
 		Tolerated: "op=enable and op=disable in lower case",
 		Reason:    "the spec enumerates ENABLE/DISABLE; the docs send lower case",
 	},
@@ -208,6 +211,7 @@ var deviations = []Deviation{
 		Kind:      KindBody,
 		Keyword:   "enum",
 		Where:     []string{"body /mappings/*/sourceType", "body /data/*/mappings/*/sourceType"},
+		Values:    []string{`"text/x.schema-path"`},
 		Tolerated: "sourceType text/x.schema-path in mapping sets read back",
 		Reason:    "SourceType enumerates ATTRIBUTE/EXPRESSION/STATIC; the spec's own examples of reads show text/x.schema-path",
 	},
@@ -231,14 +235,24 @@ var deviations = []Deviation{
 		Reason:    "the spec names the field etag; the sandbox docs show eTag",
 	},
 	{
+		ID:        "schema-next-null",
+		Routes:    []string{routeListSchemas, routeListFieldGroups},
+		Side:      Response,
+		Kind:      KindBody,
+		Keyword:   "nullable",
+		Where:     []string{"body /_page/next", "body /_links/next"},
+		Tolerated: "_page.next and _links.next as null on the last page",
+		Reason:    "both are typed string without nullable, while their own descriptions and examples say null on the last page",
+	},
+	{
 		ID:        "schema-links-next-shape",
-		Routes:    []string{routeListSchemas},
+		Routes:    []string{routeListSchemas, routeListFieldGroups},
 		Side:      Response,
 		Kind:      KindBody,
 		Keyword:   "type",
 		Where:     []string{"body /_links/next"},
-		Tolerated: "_links.next as an object {href} as well as a string or null",
-		Reason:    "the spec types it string-or-null; the non-null runtime shape is unconfirmed, so both are accepted",
+		Tolerated: "_links.next as an object {href} as well as a string",
+		Reason:    "the spec types it string; the non-null runtime shape is unconfirmed, so both are accepted",
 	},
 }
 
@@ -268,6 +282,9 @@ func (d *Deviation) tolerates(v Violation) bool {
 		return false
 	}
 	if !slices.ContainsFunc(d.Routes, func(route string) bool { return SameRoute(route, v.Route) }) {
+		return false
+	}
+	if len(d.Values) > 0 && !slices.Contains(d.Values, v.value) {
 		return false
 	}
 	return slices.ContainsFunc(d.Where, func(pattern string) bool { return matchWhere(pattern, v.Where) })
@@ -352,6 +369,25 @@ func renameDatasetNamespace(doc *openapi3.T) error {
 	}
 	delete(doc.Components.Schemas, "meta:datasetNamespace")
 	doc.Components.Schemas["meta_datasetNamespace"] = schema
+	return nil
+}
+
+// addFlowOptions declares the options object that streaming flows carry,
+// so a misspelt or mistyped option is still a violation.
+func addFlowOptions(doc *openapi3.T) error {
+	flow, ok := doc.Components.Schemas["FlowItemDTO"]
+	if !ok || flow.Value == nil {
+		return errors.New("schema FlowItemDTO not found")
+	}
+	if _, ok := flow.Value.Properties["options"]; ok {
+		return errors.New("FlowItemDTO now declares options; drop this fix")
+	}
+
+	options := openapi3.NewObjectSchema().
+		WithProperty("inletUrl", openapi3.NewStringSchema()).
+		WithProperty("errorDiagnosticsEnabled", openapi3.NewBoolSchema()).
+		WithProperty("partialIngestionPercent", openapi3.NewFloat64Schema())
+	flow.Value.Properties["options"] = openapi3.NewSchemaRef("", options)
 	return nil
 }
 

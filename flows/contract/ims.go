@@ -6,7 +6,6 @@ import (
 	"net/http"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/getkin/kin-openapi/routers/gorillamux"
 )
 
 // imsSpecName names the hand-written IMS contract among the loaded specs.
@@ -76,11 +75,11 @@ func imsSpec() (*Spec, error) {
 	if err := doc.Validate(context.Background()); err != nil {
 		return nil, fmt.Errorf("hand-written IMS contract: %w", err)
 	}
-	router, err := gorillamux.NewRouter(doc)
+	routersByMethod, err := methodRouters(doc)
 	if err != nil {
 		return nil, fmt.Errorf("hand-written IMS contract: %w", err)
 	}
-	return &Spec{Name: imsSpecName, BasePath: "", Doc: doc, router: router}, nil
+	return &Spec{Name: imsSpecName, BasePath: "", Doc: doc, routers: routersByMethod}, nil
 }
 
 // checkIMSQuery adds a violation for each credential sent in the query.

@@ -14,7 +14,6 @@ import (
 	"github.com/getkin/kin-openapi/openapi2conv"
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
-	"github.com/getkin/kin-openapi/routers/gorillamux"
 )
 
 // SpecDirEnv is the environment variable that names the folder of Adobe's
@@ -49,10 +48,10 @@ var specFiles = []specFile{
 
 // Spec is one loaded OpenAPI document with its router.
 type Spec struct {
-	Name     string      // file name, e.g. "flow-service.yaml"
-	BasePath string      // gateway path the document's paths are served under
-	Doc      *openapi3.T // the document after the in-memory fixes
-	router   routers.Router
+	Name     string                    // file name, e.g. "flow-service.yaml"
+	BasePath string                    // gateway path the document's paths are served under
+	Doc      *openapi3.T               // the document after the in-memory fixes
+	routers  map[string]routers.Router // by HTTP method
 }
 
 // all returns every loaded spec, the hand-written IMS contract included.
@@ -178,11 +177,11 @@ func loadSpec(dir string, file specFile) (*Spec, error) {
 		return nil, fmt.Errorf("invalid document: %w", err)
 	}
 
-	router, err := gorillamux.NewRouter(doc)
+	routersByMethod, err := methodRouters(doc)
 	if err != nil {
-		return nil, fmt.Errorf("build router: %w", err)
+		return nil, err
 	}
-	return &Spec{Name: file.name, BasePath: file.basePath, Doc: doc, router: router}, nil
+	return &Spec{Name: file.name, BasePath: file.basePath, Doc: doc, routers: routersByMethod}, nil
 }
 
 func parseSpec(data []byte, file specFile) (*openapi3.T, error) {

@@ -5,18 +5,16 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"mime"
 	"net/http"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
-	"github.com/getkin/kin-openapi/routers"
 )
 
 // TB is the part of testing.TB that Middleware needs.
@@ -234,7 +232,7 @@ func (r *Recorder) checkRequest(req *http.Request, body []byte) *exchange {
 		return ex
 	}
 
-	ex := &exchange{recorder: r, route: routeName(spec, route), spec: spec}
+	ex := &exchange{recorder: r, route: routeName(spec, route, pathParams), spec: spec}
 
 	// The validator reads and may replace the body, so it gets a copy.
 	checked := req.Clone(req.Context())
@@ -314,7 +312,12 @@ func isJSON(mediaType string) bool {
 	return mediaType == "application/json" || strings.HasSuffix(mediaType, "+json")
 }
 
+// add records v unless the exchange already has the same violation, which
+// happens when two allOf branches declare the same property.
 func (ex *exchange) add(v Violation) {
+	if slices.Contains(ex.violations, v) {
+		return
+	}
 	ex.violations = append(ex.violations, v)
 }
 
@@ -384,8 +387,14 @@ func (ex *exchange) addSchemaErrors(side Side, kind Kind, where string, isBody b
 		v := Violation{Side: side, Kind: kind, Where: where, Keyword: leaf.SchemaField, Message: leaf.Reason}
 		if isBody {
 			v.Where = "body " + bodyPointer(leaf.JSONPointer())
-			if !ex.isIMS() && leaf.SchemaField != "required" {
-				v.Message += ", got " + quoteValue(leaf.Value)
+		}
+
+		// Header values carry tokens and keys, and the IMS form carries the
+		// client secret, so neither is kept.
+		if !ex.isIMS() && !strings.HasPrefix(where, "header ") && leaf.SchemaField != "required" {
+			v.value = quoteValue(leaf.Value)
+			if isBody {
+				v.Message += ", got " + v.value
 			}
 		}
 		ex.add(v)
@@ -453,42 +462,4 @@ func (r *Recorder) record(ex *exchange, status int, requestID string) {
 		r.violations = append(r.violations, v)
 		r.logger.Warn("contract violation", "route", v.Route, "side", v.Side, "kind", v.Kind, "where", v.Where, "message", v.Message, "status", status, "request_id", requestID)
 	}
-}
-
-// routeName returns "METHOD /gateway/path/{PARAM}" for a matched operation.
-func routeName(spec *Spec, route *routers.Route) string {
-	return route.Method + " " + spec.BasePath + route.Path
-}
-
-// findRoute returns the operation that matches req in the first spec whose
-// paths contain req's path.
-func (s *Specs) findRoute(req *http.Request) (*Spec, *routers.Route, map[string]string, error) {
-	methodNotAllowed := false
-	for _, spec := range s.all() {
-		route, pathParams, err := spec.router.FindRoute(req)
-		switch {
-		case err == nil:
-			return spec, route, pathParams, nil
-		case errors.Is(err, routers.ErrMethodNotAllowed):
-			methodNotAllowed = true
-		}
-	}
-	if methodNotAllowed {
-		return nil, nil, nil, fmt.Errorf("method %s not declared for path %s", req.Method, req.URL.EscapedPath())
-	}
-	return nil, nil, nil, fmt.Errorf("no operation declared for path %s", req.URL.EscapedPath())
-}
-
-// Routes returns the names of every operation in the loaded specs, sorted.
-func (s *Specs) Routes() []string {
-	var names []string
-	for _, spec := range s.all() {
-		for _, specPath := range spec.Doc.Paths.InMatchingOrder() {
-			for method := range spec.Doc.Paths.Value(specPath).Operations() {
-				names = append(names, method+" "+spec.BasePath+specPath)
-			}
-		}
-	}
-	sort.Strings(names)
-	return names
 }

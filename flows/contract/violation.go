@@ -60,6 +60,10 @@ type Violation struct {
 	// Deviation is the ID of the Deviations entry that tolerates this
 	// violation, empty when nothing does.
 	Deviation string
+
+	// value is the offending value as JSON, kept for Deviation.Values and
+	// empty for header and IMS values.
+	value string
 }
 
 // String formats the violation for a test failure message.
