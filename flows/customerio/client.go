@@ -25,6 +25,7 @@ const (
 	defaultRequestTimeout  = 30 * time.Second
 	retryInitialInterval   = time.Second
 	retryMaxInterval       = 8 * time.Second
+	retryMultiplier        = 2
 	retryRandomization     = 0.3
 	maxResponseBodyBytes   = 1 << 20
 	userAgent              = "cio-aep-setup"
@@ -208,6 +209,7 @@ type call struct {
 func (c *Client) do(ctx context.Context, req call, out any) error {
 	exponential := backoff.NewExponentialBackOff(
 		backoff.WithInitialInterval(retryInitialInterval),
+		backoff.WithMultiplier(retryMultiplier),
 		backoff.WithMaxInterval(retryMaxInterval),
 		backoff.WithRandomizationFactor(retryRandomization),
 		backoff.WithMaxElapsedTime(0),
