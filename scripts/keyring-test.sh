@@ -3,6 +3,9 @@
 # session with an unlocked gnome-keyring, both ended when the test ends.
 set -euo pipefail
 
+# Go finds its build and module caches through HOME; keep them where they are.
+export GOCACHE="$(go env GOCACHE)" GOMODCACHE="$(go env GOMODCACHE)" GOPATH="$(go env GOPATH)" GOENV="$(go env GOENV)"
+
 home=$(mktemp -d)
 trap 'rm -rf "$home"' EXIT
 
