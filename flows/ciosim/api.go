@@ -85,6 +85,9 @@ func (s *Sim) handler(region Region) http.Handler {
 // injected fault, check the key and its region, and apply the rate limit.
 func (s *Sim) guard(region Region, route string, handle func(http.ResponseWriter, *http.Request, *workspace)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.inflight.Add(1)
+		defer s.inflight.Done()
+
 		s.log.Debug("App API request", "region", region, "route", route, "path", r.URL.Path)
 
 		if fault, ok := s.takeFault(region, route); ok {
@@ -264,7 +267,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-// writeError answers with the App API's usual error envelope.
+// writeError writes the App API's usual error envelope.
 func writeError(w http.ResponseWriter, status int, detail string) {
 	type apiError struct {
 		Detail string `json:"detail"`

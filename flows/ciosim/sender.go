@@ -14,18 +14,18 @@ import (
 	"time"
 )
 
-// deliveryTimeout is how long Customer.io waits for a webhook's answer.
+// deliveryTimeout is how long Customer.io waits for a webhook's response.
 const deliveryTimeout = 4 * time.Second
 
 // Delivery is the outcome of one event SendFixtures posted.
 type Delivery struct {
-	// Status is the receiver's HTTP status, 0 without an answer.
+	// Status is the receiver's HTTP status, 0 without a response.
 	Status int
 
-	// Body is the start of the receiver's answer.
+	// Body is the start of the receiver's response.
 	Body string
 
-	// Err is the transport error, nil when an answer came.
+	// Err is the transport error, nil when a response came.
 	Err error
 }
 

@@ -3,7 +3,7 @@
 // and demo mode use it in place of the real service.
 //
 // Keys belong to one region and one workspace each. A key used in the other region
-// gets a 401 or, when configured, Customer.io's 301 "wrong datacenter" answer. More
+// gets a 401 or, when configured, Customer.io's 301 "wrong datacenter" response. More
 // than the rate limit of requests per second from one key get a 429.
 package ciosim
 
@@ -27,14 +27,14 @@ const (
 	EU Region = "eu"
 )
 
-// WrongRegionMode is how the simulator answers a key used in the other region.
+// WrongRegionMode selects the simulator's response to a key used in the other region.
 type WrongRegionMode int
 
 const (
-	// WrongRegionUnauthorized answers 401, as for an unknown key.
+	// WrongRegionUnauthorized responds 401, as for an unknown key.
 	WrongRegionUnauthorized WrongRegionMode = iota
 
-	// WrongRegionRedirect answers 301 with a Location in the key's region and the
+	// WrongRegionRedirect responds 301 with a Location in the key's region and the
 	// body {"errors":[{"detail":"wrong datacenter","status":"301"}]}.
 	WrongRegionRedirect
 )
@@ -61,7 +61,7 @@ type Options struct {
 	// discards everything.
 	Logger *slog.Logger
 
-	// WrongRegion selects the answer to a key used in the other region.
+	// WrongRegion selects the response to a key used in the other region.
 	WrongRegion WrongRegionMode
 
 	// RateLimit is the number of requests per second one key may make; 0 means
@@ -73,18 +73,18 @@ type Options struct {
 	HTTPClient *http.Client
 }
 
-// Fault replaces the answer to one request of a route.
+// Fault replaces the response to one request of a route.
 type Fault struct {
-	// Status is the HTTP status to answer with.
+	// Status is the HTTP status of the response.
 	Status int
 
 	// Body is sent as is; empty means no body.
 	Body string
 
-	// Header is added to the answer, for example a Location.
+	// Header is added to the response, for example a Location.
 	Header map[string]string
 
-	// Delay waits before answering, or until the request is cancelled.
+	// Delay waits before responding, or until the request is cancelled.
 	Delay time.Duration
 }
 
@@ -99,6 +99,9 @@ type Sim struct {
 	http   *http.Client
 	limit  int
 	server map[Region]*http.Server
+
+	// inflight counts running handlers, so Close can wait for them.
+	inflight sync.WaitGroup
 
 	mu          sync.Mutex
 	wrongRegion WrongRegionMode
@@ -171,12 +174,14 @@ func Start(opts Options) (*Sim, error) {
 	return s, nil
 }
 
-// Close stops both listeners and ends open requests.
+// Close stops both listeners, ends open requests and waits for their handlers to
+// return.
 func (s *Sim) Close() error {
 	var errs []error
 	for _, server := range s.server {
 		errs = append(errs, server.Close())
 	}
+	s.inflight.Wait()
 	return errors.Join(errs...)
 }
 
@@ -200,7 +205,7 @@ func (s *Sim) AddKey(key string, region Region) {
 	}
 }
 
-// SetWrongRegionMode changes the answer to a key used in the other region.
+// SetWrongRegionMode changes the response to a key used in the other region.
 func (s *Sim) SetWrongRegionMode(mode WrongRegionMode) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -208,7 +213,7 @@ func (s *Sim) SetWrongRegionMode(mode WrongRegionMode) {
 }
 
 // InjectFaults queues faults for route in region. Each request of that route takes
-// the next one instead of its normal answer, before any key check.
+// the next one instead of its normal response, before any key check.
 func (s *Sim) InjectFaults(region Region, route string, faults ...Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -216,7 +221,7 @@ func (s *Sim) InjectFaults(region Region, route string, faults ...Fault) {
 	s.faults[key] = append(s.faults[key], faults...)
 }
 
-// Calls returns how many requests route received in region, answered or not.
+// Calls returns how many requests route received in region, including faulted and rejected ones.
 func (s *Sim) Calls(region Region, route string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -281,7 +281,7 @@ func TestSimFaultsInOrder(t *testing.T) {
 		t.Errorf("second: %d %v", status, header)
 	}
 	if status, _, _ := request(t, http.MethodGet, list, euKey, ""); status != http.StatusOK {
-		t.Errorf("third: %d, want the normal answer", status)
+		t.Errorf("third: %d, want the normal response", status)
 	}
 	if status, _, _ := request(t, http.MethodGet, sim.USURL+"/v1/reporting_webhooks", usKey, ""); status != http.StatusOK {
 		t.Errorf("US: %d, want no fault in the other region", status)

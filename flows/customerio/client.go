@@ -35,7 +35,8 @@ const (
 
 // Options configures a Client.
 type Options struct {
-	// Region is where the App API key is expected to work. The default is RegionUS.
+	// Region is the region the App API key is expected to work in. The default is
+	// RegionUS.
 	Region Region
 
 	// APIKey is the App API key, sent as a bearer token. Required. It never appears
@@ -263,7 +264,7 @@ func (c *Client) retryable(ctx context.Context, method string, err error) bool {
 	}
 }
 
-// attempt sends req once, following Customer.io's wrong-datacenter answer to the
+// attempt sends req once, following Customer.io's wrong-datacenter response to the
 // other region at most once and checking a rejected key against the other region.
 func (c *Client) attempt(ctx context.Context, req call, out any) error {
 	region := c.Region()
@@ -304,7 +305,7 @@ func (c *Client) attempt(ctx context.Context, req call, out any) error {
 	}
 }
 
-// send makes one HTTP request to region's base URL and reads the whole answer.
+// send makes one HTTP request to region's base URL and reads the whole response.
 func (c *Client) send(ctx context.Context, region Region, req call) (int, http.Header, []byte, error) {
 	target := c.baseURLs[region].JoinPath(req.path)
 
@@ -367,7 +368,7 @@ func (c *Client) statusError(req call, region Region, status int, body []byte) *
 	}
 }
 
-// isWrongDatacenter recognises Customer.io's answer to a key of the other region: a
+// isWrongDatacenter recognises Customer.io's response to a key of the other region: a
 // redirect whose body says "wrong datacenter" or whose Location is the other
 // region's API host. The client then uses its own base URL for the other region and
 // never the Location, so a forged Location cannot obtain the key.

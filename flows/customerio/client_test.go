@@ -64,7 +64,7 @@ func TestClientRedirectToForeignHostKeepsKey(t *testing.T) {
 	}
 }
 
-func TestClientWrongDatacenterToForeignHostUsesOwnURL(t *testing.T) {
+func TestClientWrongDatacenterIgnoresLocation(t *testing.T) {
 	sim, timers := startSim(t, ciosim.Options{})
 	foreign := startForeignHost(t)
 	client, _ := testClient(t, sim, euKey, customerio.RegionUS, timers)
@@ -93,7 +93,7 @@ func TestClientRateLimitBacksOff(t *testing.T) {
 	sim, timers := startSim(t, ciosim.Options{})
 	client, logs := testClient(t, sim, usKey, customerio.RegionUS, timers)
 
-	// The simulator's clock stands still, so request 11 exceeds 10 per second until
+	// The simulator's clock does not move by itself, so request 11 exceeds 10 per second until
 	// a retry wait moves the clock on.
 	for i := range 12 {
 		if _, err := client.ListWebhooks(t.Context()); err != nil {

@@ -324,7 +324,7 @@ func TestConnectWebhookSlowInletKeepsDisabled(t *testing.T) {
 		sim, timers := startSim(t, ciosim.Options{})
 		inlet := startInlet(t)
 		clock := newFakeClock()
-		inlet.Answer = func(*http.Request) { clock.Advance(6 * time.Second) }
+		inlet.BeforeResponse = func(*http.Request) { clock.Advance(6 * time.Second) }
 		client, logs := testClient(t, sim, usKey, customerio.RegionUS, timers)
 		sender := testSender(logs, customerio.SenderOptions{Now: clock.Now})
 
@@ -336,7 +336,7 @@ func TestConnectWebhookSlowInletKeepsDisabled(t *testing.T) {
 		inlet := startInlet(t)
 		release := make(chan struct{})
 		t.Cleanup(func() { close(release) })
-		inlet.Answer = func(r *http.Request) {
+		inlet.BeforeResponse = func(r *http.Request) {
 			select {
 			case <-r.Context().Done():
 			case <-release:

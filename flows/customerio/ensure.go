@@ -45,7 +45,7 @@ type RegionChange struct {
 	From, To Region
 }
 
-// EnsureResult is what EnsureWebhook did.
+// EnsureResult is the outcome of EnsureWebhook.
 type EnsureResult struct {
 	// Webhook is the dataflow's webhook as saved, disabled.
 	Webhook Webhook
@@ -70,9 +70,9 @@ type EnsureResult struct {
 }
 
 // EnsureWebhook creates or updates the dataflow's reporting webhook, always disabled,
-// without making duplicates. It lists the webhooks first: one that already points
-// at the endpoint is updated (and further ones with that endpoint are disabled);
-// otherwise a new one is created. Enabled webhooks on the same inlet with another
+// without making duplicates. It lists the webhooks first. A webhook that already
+// points at the endpoint is updated, and any further ones with that endpoint are
+// disabled. Without one, a new webhook is created. Enabled webhooks on the same inlet with another
 // dataflow ID are returned in OlderFlows. Call EnableWebhook, or use ConnectWebhook,
 // once test events went through.
 func (c *Client) EnsureWebhook(ctx context.Context, spec WebhookSpec) (result EnsureResult, err error) {
@@ -210,7 +210,7 @@ func pickWebhook(matches []Webhook, name string) Webhook {
 	})
 }
 
-// ConnectResult is what ConnectWebhook did.
+// ConnectResult is the outcome of ConnectWebhook.
 type ConnectResult struct {
 	EnsureResult
 
@@ -224,7 +224,7 @@ type ConnectResult struct {
 // ConnectWebhook sets up the dataflow's webhook in the safe order: create or update
 // it disabled (EnsureWebhook), post one sample event of every subscribed group to
 // the webhook URL with sender, and enable the webhook only if every event got a 2xx
-// answer in time. Otherwise the webhook stays disabled and the error is a
+// response in time. Otherwise the webhook stays disabled and the error is a
 // *TestEventsError listing the failed rows; the result is filled in either way.
 func (c *Client) ConnectWebhook(ctx context.Context, spec WebhookSpec, sender *Sender) (ConnectResult, error) {
 	var result ConnectResult

@@ -34,36 +34,37 @@ const (
 	// CauseRateLimited: still 429 after every retry.
 	CauseRateLimited Cause = "rate_limited"
 
-	// CauseServerError: a 5xx answer, after retries where retrying is safe.
+	// CauseServerError: a 5xx response, after retries where retrying is safe.
 	CauseServerError Cause = "server_error"
 
 	// CauseUnexpectedRedirect: a redirect that is not Customer.io's wrong-datacenter
-	// answer. The client never follows it, so the key stays with Customer.io.
+	// response. The client never follows it, so the key stays with Customer.io.
 	CauseUnexpectedRedirect Cause = "unexpected_redirect"
 
 	// CauseUnexpectedStatus: any other status.
 	CauseUnexpectedStatus Cause = "unexpected_status"
 
-	// CauseInvalidResponse: a 2xx answer whose body could not be decoded.
+	// CauseInvalidResponse: a 2xx response whose body could not be decoded.
 	CauseInvalidResponse Cause = "invalid_response"
 
-	// CauseNetwork: no answer (connection refused, DNS, TLS, timeout).
+	// CauseNetwork: no response (connection refused, DNS, TLS, timeout).
 	CauseNetwork Cause = "network"
 )
 
 // Causes of input and test-event errors.
 const (
-	// CauseInvalidInput: the caller passed an invalid value (Field and Value say which).
+	// CauseInvalidInput: the caller passed an invalid value, named in the error's
+	// Field and Value.
 	CauseInvalidInput Cause = "invalid_input"
 
 	// CauseTestEventsFailed: at least one test event was not accepted, so the webhook
 	// was left disabled (TestEventsError.Failed lists them).
 	CauseTestEventsFailed Cause = "test_events_failed"
 
-	// CauseTimeout: a test event got no 2xx answer within the timeout.
+	// CauseTimeout: a test event got no 2xx response within the timeout.
 	CauseTimeout Cause = "timeout"
 
-	// CauseRejected: the webhook URL answered a test event with a non-2xx status.
+	// CauseRejected: the webhook URL responded to a test event with a non-2xx status.
 	CauseRejected Cause = "rejected"
 )
 
@@ -77,13 +78,13 @@ type APIError struct {
 	// Operation is the App API operation, e.g. "list_webhooks".
 	Operation string
 
-	// Region is where the request was sent.
+	// Region is the region the request was sent to.
 	Region Region
 
 	// KeyRegion is the region the key belongs to, set with CauseWrongRegion.
 	KeyRegion Region
 
-	// Status is the HTTP status, 0 when there was no answer.
+	// Status is the HTTP status, 0 when there was no response.
 	Status int
 
 	// Detail is Customer.io's message: errors[].detail, else meta.error, else the
@@ -156,12 +157,12 @@ func (e *TestEventsError) Error() string {
 		len(e.Failed), e.Total, strings.Join(groups, ", "), e.WebhookID)
 }
 
-// TestEventError is why one test event was not accepted.
+// TestEventError is the reason one test event was not accepted.
 type TestEventError struct {
 	// Cause is CauseTimeout, CauseRejected or CauseNetwork.
 	Cause Cause
 
-	// Status is the HTTP status, 0 without an answer.
+	// Status is the HTTP status, 0 without a response.
 	Status int
 
 	// Detail is the receiver's reason, read from the response body.
@@ -209,7 +210,7 @@ func CauseOf(err error) Cause {
 	}
 }
 
-// causeOfStatus classifies an App API answer by its status code, never by its text.
+// causeOfStatus classifies an App API response by its status code, never by its text.
 func causeOfStatus(status int) Cause {
 	switch {
 	case status == http.StatusUnauthorized:

@@ -96,7 +96,7 @@ type inletPost struct {
 	WebhookDisabledOnPost bool
 }
 
-// fakeInlet answers like Adobe's streaming inlet: 200 with inletId, xactionId and
+// fakeInlet responds like Adobe's streaming inlet: 200 with inletId, xactionId and
 // receivedTimeMs, or a 400 with Adobe's error body for the object types it rejects.
 type fakeInlet struct {
 	*httptest.Server
@@ -104,8 +104,9 @@ type fakeInlet struct {
 	// Reject maps an object_type to the reason the inlet rejects it with.
 	Reject map[string]string
 
-	// Answer, when set, runs before the inlet answers, e.g. to move a clock or block.
-	Answer func(r *http.Request)
+	// BeforeResponse, when set, runs before the inlet responds, e.g. to move a clock
+	// or to block.
+	BeforeResponse func(r *http.Request)
 
 	// WebhookDisabled, when set, reports the webhook's state at the time of a post.
 	WebhookDisabled func() bool
@@ -139,8 +140,8 @@ func (f *fakeInlet) serve(w http.ResponseWriter, r *http.Request) {
 	f.posts = append(f.posts, post)
 	f.mu.Unlock()
 
-	if f.Answer != nil {
-		f.Answer(r)
+	if f.BeforeResponse != nil {
+		f.BeforeResponse(r)
 	}
 
 	var event struct {

@@ -24,9 +24,9 @@ var defaultBaseURLs = map[Region]string{
 	RegionEU: "https://api-eu.customer.io",
 }
 
-// apiHosts are the Customer.io hosts per region that may receive an App API key. The
-// beta-api hosts are where Customer.io's wrong-datacenter redirects have been seen to
-// point; the client never follows a redirect but uses them to recognise its region.
+// apiHosts are the Customer.io hosts per region that may receive an App API key.
+// Customer.io's wrong-datacenter redirects have been seen to point at the beta-api
+// hosts. The client never follows a redirect, but it uses them to recognise the region.
 //
 // NOTE: the beta-api hosts come from third-party reports, not Customer.io's docs.
 var apiHosts = map[Region][]string{

@@ -21,7 +21,7 @@ import (
 	"github.com/cioaep/setup/flows/redact"
 )
 
-// DefaultTestTimeout is how long a test event may take to get a 2xx answer.
+// DefaultTestTimeout is how long a test event may take to get a 2xx response.
 // Customer.io gives a webhook 4 seconds before it counts the delivery as failed.
 const DefaultTestTimeout = 4 * time.Second
 
@@ -42,7 +42,7 @@ type SenderOptions struct {
 	// with a random key; Adobe's inlet does not check the signature anyway.
 	SigningKey string
 
-	// Timeout is the time each event has to get a 2xx answer; default 4 seconds.
+	// Timeout is the time each event has to get a 2xx response. The default is 4 seconds.
 	Timeout time.Duration
 
 	// Now returns the current time, for the X-CIO-Timestamp header, the events'
@@ -127,21 +127,22 @@ type TestResult struct {
 	// EventID is the event_id the event was sent with.
 	EventID string
 
-	// Status is the HTTP status of the answer, 0 when there was none.
+	// Status is the HTTP status of the response, 0 when there was none.
 	Status int
 
-	// Latency is the time from sending the request to reading the answer.
+	// Latency is the time from sending the request to reading the response.
 	Latency time.Duration
 
-	// XactionID is Adobe's transaction ID for an accepted event, when the answer
+	// XactionID is Adobe's transaction ID for an accepted event, when the response
 	// carried one.
 	XactionID string
 
-	// Err is why the event was not accepted (a *TestEventError), nil when accepted.
+	// Err is the reason the event was not accepted (a *TestEventError), nil when
+	// accepted.
 	Err error
 }
 
-// Accepted reports whether the event got a 2xx answer within the timeout.
+// Accepted reports whether the event got a 2xx response within the timeout.
 func (r TestResult) Accepted() bool {
 	return r.Err == nil
 }
@@ -200,7 +201,7 @@ func (s *Sender) Send(ctx context.Context, webhookURL, group string, event []byt
 	case status < 200 || status > 299:
 		result.Err = &TestEventError{Cause: CauseRejected, Status: status, Detail: receiverDetail(respBody)}
 	case result.Latency > s.timeout:
-		// The answer came, but later than Customer.io would wait.
+		// The response came, but later than Customer.io would wait.
 		result.Err = &TestEventError{Cause: CauseTimeout, Status: status}
 	default:
 		result.XactionID = xactionID(respBody)
@@ -310,20 +311,20 @@ func randomKey() string {
 	return hex.EncodeToString(b[:])
 }
 
-// xactionID reads Adobe's transaction ID from an inlet answer.
+// xactionID reads Adobe's transaction ID from an inlet response.
 func xactionID(body []byte) string {
-	var answer struct {
+	var response struct {
 		XactionID string `json:"xactionId"`
 	}
-	_ = json.Unmarshal(body, &answer)
-	return answer.XactionID
+	_ = json.Unmarshal(body, &response)
+	return response.XactionID
 }
 
-// receiverDetail reads the reason from a rejecting answer. Adobe's services use
+// receiverDetail reads the reason from a rejecting response. Adobe's services use
 // several error shapes, so it looks for the usual message fields and falls back to
 // the start of the raw text.
 func receiverDetail(body []byte) string {
-	var answer struct {
+	var response struct {
 		Title     string `json:"title"`
 		Detail    string `json:"detail"`
 		Message   string `json:"message"`
@@ -333,13 +334,13 @@ func receiverDetail(body []byte) string {
 			DetailedMessage string `json:"detailed-message"`
 		} `json:"report"`
 	}
-	if json.Unmarshal(body, &answer) == nil {
+	if json.Unmarshal(body, &response) == nil {
 		for _, text := range []string{
-			answer.Report.DetailedMessage, answer.Report.Message, answer.Detail, answer.Message, answer.Title,
+			response.Report.DetailedMessage, response.Report.Message, response.Detail, response.Message, response.Title,
 		} {
 			if text != "" {
-				if answer.ErrorCode != "" {
-					return answer.ErrorCode + ": " + text
+				if response.ErrorCode != "" {
+					return response.ErrorCode + ": " + text
 				}
 				return text
 			}

@@ -34,8 +34,8 @@ type Webhook struct {
 	WithContent bool `json:"with_content"`
 }
 
-// webhookBody is what a create or update sends: every writable field, because
-// Customer.io documents PUT as a full replace.
+// webhookBody is the body of a create or update. It carries every writable field
+// because Customer.io documents PUT as a full replace.
 type webhookBody struct {
 	Name           string   `json:"name"`
 	Endpoint       string   `json:"endpoint"`
