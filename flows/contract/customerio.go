@@ -23,7 +23,7 @@ const customerIOEventPointer = "/webhooks/reportingWebhook/post/requestBody/cont
 
 // CustomerIOSchema validates Customer.io reporting-webhook events.
 type CustomerIOSchema struct {
-	event  *jsonschema.Schema
+	event *jsonschema.Schema
 	// components holds every schema of the document by component name
 	// ("email_event", "email_sent"...), to narrow an error to the event's
 	// own object type and metric.

@@ -64,6 +64,7 @@ const (
 	routeValidateMapping = "POST /data/foundation/conversion/mappingSets/validate"
 	routeGetMappingSet   = "GET /data/foundation/conversion/mappingSets/{MAPPING_SET_ID}"
 	routeDeleteMapping   = "DELETE /data/foundation/conversion/mappingSets/{MAPPING_SET_ID}"
+	routeCollect         = "POST /collection/{CONNECTION_ID}"
 )
 
 // deviations is the one list of everything the contract accepts beyond the
@@ -233,6 +234,45 @@ var deviations = []Deviation{
 		Where:     []string{"body /sandboxes/*/eTag"},
 		Tolerated: "eTag instead of etag on sandboxes",
 		Reason:    "the spec names the field etag; the sandbox docs show eTag",
+	},
+	{
+		ID:        "inlet-raw-json",
+		Routes:    []string{routeCollect},
+		Side:      Request,
+		Kind:      KindBody,
+		Keyword:   "$ref",
+		Where:     []string{"body"},
+		Tolerated: "raw JSON events posted with x-adobe-flow-id, checked against Customer.io's reporting-webhook schema instead",
+		Reason:    "streamingMessage is the XDM envelope; flows with a mapping take the source's own JSON, as Customer.io sends it",
+	},
+	{
+		ID:        "inlet-sandbox-header",
+		Routes:    []string{routeCollect},
+		Side:      Request,
+		Kind:      KindParameter,
+		Keyword:   "required",
+		Where:     []string{"header x-sandbox-name"},
+		Tolerated: "inlet posts without x-sandbox-name",
+		Reason:    "Customer.io's webhook sender sets no custom headers; the documented webhook URL carries only the flow ID",
+	},
+	{
+		ID:        "inlet-id-case",
+		Routes:    []string{routeCollect},
+		Side:      Response,
+		Kind:      KindUndeclared,
+		Where:     []string{"body /inletId"},
+		Tolerated: "inletId in the inlet's answer",
+		Reason:    "StreamingIngestionResponse declares inletID, while its own example and the docs return inletId",
+	},
+	{
+		ID:        "inlet-received-time-int32",
+		Routes:    []string{routeCollect},
+		Side:      Response,
+		Kind:      KindBody,
+		Keyword:   "format",
+		Where:     []string{"body /receivedTimeMs"},
+		Tolerated: "receivedTimeMs beyond the int32 range",
+		Reason:    "declared format int32, but an epoch time in milliseconds such as 1551307525735 needs 64 bits",
 	},
 	{
 		ID:        "schema-next-null",

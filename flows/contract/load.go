@@ -64,6 +64,8 @@ func (s *Specs) all() []*Spec {
 type Specs struct {
 	Dir   string
 	Specs []*Spec
+	// CustomerIO checks the raw events posted to a dataflow's inlet.
+	CustomerIO *CustomerIOSchema
 }
 
 // ErrSpecDirNotFound is returned by SpecDir when neither the environment
@@ -103,8 +105,9 @@ func SpecDir() (string, error) {
 
 // Load reads every OpenAPI file the wizard's calls touch from dir, applies
 // the fixes listed in Deviations in memory, converts Swagger 2.0 to OpenAPI 3,
-// validates each document and builds a router for it. The files are never
-// changed on disk.
+// validates each document and builds its routers. It adds the hand-written
+// IMS contract and compiles Customer.io's event schema from the customerio
+// subfolder. The files are never changed on disk.
 func Load(dir string) (*Specs, error) {
 	specs := &Specs{Dir: dir}
 	for _, file := range specFiles {
@@ -120,6 +123,11 @@ func Load(dir string) (*Specs, error) {
 		return nil, err
 	}
 	specs.Specs = append(specs.Specs, ims)
+
+	specs.CustomerIO, err = LoadCustomerIOSchema(dir)
+	if err != nil {
+		return nil, fmt.Errorf("load the Customer.io event schema: %w", err)
+	}
 	return specs, nil
 }
 

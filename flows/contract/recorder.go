@@ -237,20 +237,25 @@ func (r *Recorder) checkRequest(req *http.Request, body []byte) *exchange {
 	// The validator reads and may replace the body, so it gets a copy.
 	checked := req.Clone(req.Context())
 	checked.Body = io.NopCloser(bytes.NewReader(body))
+	options := validationOptions()
+	raw := isRawInletPost(spec, route.Path, req)
+	options.ExcludeRequestBody = raw
 	ex.input = &openapi3filter.RequestValidationInput{
 		Request:    checked,
 		PathParams: pathParams,
 		Route:      route,
-		Options:    validationOptions(),
+		Options:    options,
 	}
 	if err := openapi3filter.ValidateRequest(context.Background(), ex.input); err != nil {
 		ex.addErrors(Request, err)
 	}
-	if ex.isIMS() {
-		ex.checkIMSQuery(req)
-	}
 
-	if route.Operation.RequestBody != nil && len(body) > 0 {
+	switch {
+	case ex.isIMS():
+		ex.checkIMSQuery(req)
+	case raw:
+		ex.checkRawInletBody(r.specs.CustomerIO, body)
+	case route.Operation.RequestBody != nil && len(body) > 0:
 		ex.checkUndeclared(Request, route.Operation.RequestBody.Value.Content, req.Header.Get("Content-Type"), body)
 	}
 	return ex

@@ -389,3 +389,38 @@ func TestRecorderConcurrentUse(t *testing.T) {
 		t.Errorf("calls = %d, want %d", got, requests)
 	}
 }
+
+// inletRequest posts body as Customer.io does: raw JSON with the flow ID in the query.
+func inletRequest(body string) *http.Request {
+	req := httptest.NewRequest(http.MethodPost, "/collection/"+strings.Repeat("ab", 32)+"?x-adobe-flow-id=4982698b", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	return req
+}
+
+const inletAnswer = `{"inletId":"abab","xactionId":"1700000000000:0001:1","receivedTimeMs":1700000000000}`
+
+func TestRecorderInletRawEvent(t *testing.T) {
+	var event string
+	for _, body := range fixtureEvents(t) {
+		event = string(body)
+		break
+	}
+	report := serve(t, jsonHandler(http.StatusOK, inletAnswer), inletRequest(event))
+
+	requireNoViolations(t, report)
+	for _, id := range []string{"inlet-raw-json", "inlet-sandbox-header", "inlet-id-case", "inlet-received-time-int32"} {
+		if got := report.ToleratedBy(id); len(got) != 1 {
+			t.Errorf("tolerated by %s = %v, want 1 violation", id, got)
+		}
+	}
+}
+
+func TestRecorderInletInvalidEvent(t *testing.T) {
+	event := `{"event_id":"01JP2AXG9RWYX8JJCX26AS19E3","object_type":"email","metric":"sent","timestamp":"soon","data":{}}`
+	report := serve(t, jsonHandler(http.StatusOK, inletAnswer), inletRequest(event))
+
+	v := findViolation(t, report.Violations, "body (Customer.io event)")
+	if !strings.Contains(v.Message, "email/sent") {
+		t.Errorf("message %q does not name the event", v.Message)
+	}
+}
