@@ -174,9 +174,11 @@ func (p *Platform) InletEvents(flowID string) []InletEvent {
 	defer p.mu.Unlock()
 
 	var events []InletEvent
-	for _, e := range p.state.events {
-		if e.FlowID == flowID {
+	for _, rec := range p.state.events {
+		if rec.FlowID == flowID {
+			e := rec.InletEvent
 			e.Body = slices.Clone(e.Body)
+			e.MappingErrors = slices.Clone(e.MappingErrors)
 			events = append(events, e)
 		}
 	}

@@ -106,8 +106,8 @@ func newPlatform(opts Options) *Platform {
 	}
 
 	p := &Platform{
-		log:    opts.Logger,
-		now:    opts.Now,
+		log: opts.Logger,
+		now: opts.Now,
 	}
 	p.state = seed(opts)
 	p.ims = p.newIMSHandler()
