@@ -1,6 +1,7 @@
 package customerio_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -477,5 +478,23 @@ func TestEnsureWebhookRejectsInvalidSpec(t *testing.T) {
 	}
 	if got := sim.Calls(ciosim.US, ciosim.RouteList); got != 0 {
 		t.Errorf("invalid specs sent %d requests, want 0", got)
+	}
+}
+
+func TestConnectWebhookCancelledKeepsDisabled(t *testing.T) {
+	sim, timers := startSim(t, ciosim.Options{})
+	inlet := startInlet(t)
+	client, _ := testClient(t, sim, usKey, customerio.RegionUS, timers)
+	ctx, cancel := context.WithCancel(t.Context())
+	inlet.BeforeResponse = func(*http.Request) { cancel() }
+	spec := customerio.WebhookSpec{Endpoint: inlet.WebhookURL(flowID), FlowID: flowID, Events: []string{"email_sent", "sms_sent"}}
+
+	result, err := client.ConnectWebhook(ctx, spec, nil)
+
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want context.Canceled", err)
+	}
+	if result.Enabled || !onlyWebhook(t, sim, usKey).Disabled {
+		t.Error("webhook was enabled after the run was cancelled")
 	}
 }

@@ -221,11 +221,12 @@ type ConnectResult struct {
 	Enabled bool
 }
 
-// ConnectWebhook sets up the dataflow's webhook in the safe order: create or update
-// it disabled (EnsureWebhook), post one sample event of every subscribed group to
-// the webhook URL with sender, and enable the webhook only if every event got a 2xx
-// response in time. Otherwise the webhook stays disabled and the error is a
-// *TestEventsError listing the failed rows; the result is filled in either way.
+// ConnectWebhook sets up the dataflow's webhook in the safe order. It creates or
+// updates the webhook disabled (EnsureWebhook), posts one sample event of every
+// subscribed group to the webhook URL with sender, and enables the webhook only if
+// every event got a 2xx response in time. Otherwise the webhook stays disabled and
+// the error is a *TestEventsError listing the failed rows. The result is filled in
+// either way. A nil sender means a Sender with default options.
 func (c *Client) ConnectWebhook(ctx context.Context, spec WebhookSpec, sender *Sender) (ConnectResult, error) {
 	var result ConnectResult
 
@@ -241,9 +242,16 @@ func (c *Client) ConnectWebhook(ctx context.Context, spec WebhookSpec, sender *S
 		endpoint = spec.Endpoint
 	}
 
+	if sender == nil {
+		sender = NewSender(SenderOptions{Logger: c.log, Secrets: c.secrets})
+	}
 	tests, err := sender.SendTestEvents(ctx, endpoint, groupsOfEvents(webhook.Events))
 	result.Tests = tests
 	if err != nil {
+		return result, err
+	}
+	if err := ctx.Err(); err != nil {
+		// The rows of a cancelled run show network errors unrelated to the inlet.
 		return result, err
 	}
 
@@ -256,9 +264,6 @@ func (c *Client) ConnectWebhook(ctx context.Context, spec WebhookSpec, sender *S
 	if len(failed) > 0 {
 		err := &TestEventsError{WebhookID: webhook.ID, Failed: failed, Total: len(tests)}
 		c.log.Warn("leaving Customer.io reporting webhook disabled", "webhook_id", webhook.ID, "error", err)
-		return result, err
-	}
-	if err := ctx.Err(); err != nil {
 		return result, err
 	}
 

@@ -34,12 +34,13 @@ const (
 // SenderOptions configures a Sender.
 type SenderOptions struct {
 	// HTTPClient sends the events. The sender uses a copy that never follows
-	// redirects, because Customer.io counts a redirect as a failed delivery.
+	// redirects, so a redirecting webhook URL fails the test instead of the event
+	// going somewhere else.
 	HTTPClient *http.Client
 
 	// SigningKey is the reporting-webhook signing key from Customer.io's Reporting
 	// Webhooks page. The App API does not return it, so without one the sender signs
-	// with a random key; Adobe's inlet does not check the signature anyway.
+	// with a random key. Adobe documents no signature check on its inlet.
 	SigningKey string
 
 	// Timeout is the time each event has to get a 2xx response. The default is 4 seconds.
@@ -61,7 +62,7 @@ type SenderOptions struct {
 	SampleEvent func(group string) ([]byte, error)
 }
 
-// Sender posts test events to a webhook URL exactly as Customer.io delivers them: one
+// Sender posts test events to a webhook URL the way Customer.io delivers events: one
 // JSON event per request, signed, with Customer.io's timeout.
 type Sender struct {
 	http        *http.Client
@@ -257,7 +258,8 @@ func Sign(signingKey string, timestamp int64, body []byte) string {
 }
 
 // refreshEvent returns event with a new event_id and the timestamp set to now.
-// The other members are kept byte for byte.
+// The other members keep their JSON values, though whitespace and member order may
+// change.
 func refreshEvent(event []byte, now time.Time) ([]byte, string, error) {
 	var members map[string]json.RawMessage
 	if err := json.Unmarshal(event, &members); err != nil {
