@@ -36,6 +36,9 @@ const (
 
 	// WrongRegionRedirect responds 301 with a Location in the key's region and the
 	// body {"errors":[{"detail":"wrong datacenter","status":"301"}]}.
+	//
+	// NOTE: unconfirmed. Customer.io does not document which of the two responses a
+	// wrong-region App API key gets; this body comes from a third-party report.
 	WrongRegionRedirect
 )
 

@@ -18,18 +18,24 @@ import (
 	"github.com/cioaep/setup/flows/redact"
 )
 
-// Retry defaults. Customer.io allows 10 App API requests per second and sends no
+// Retry defaults. Customer.io allows 10 App API requests per second and documents no
 // Retry-After header, so a 429 waits about 1 s, then 2 s, 4 s and 8 s.
 const (
-	defaultMaxRetries      = 4
-	defaultRequestTimeout  = 30 * time.Second
-	retryInitialInterval   = time.Second
-	retryMaxInterval       = 8 * time.Second
-	retryMultiplier        = 2
-	retryRandomization     = 0.3
-	maxResponseBodyBytes   = 1 << 20
-	userAgent              = "cio-aep-setup"
-	reportingWebhooksPath  = "/v1/reporting_webhooks"
+	defaultMaxRetries     = 4
+	defaultRequestTimeout = 30 * time.Second
+	retryInitialInterval  = time.Second
+	retryMaxInterval      = 8 * time.Second
+	retryMultiplier       = 2
+	retryRandomization    = 0.3
+	maxResponseBodyBytes  = 1 << 20
+	userAgent             = "cio-aep-setup"
+	reportingWebhooksPath = "/v1/reporting_webhooks"
+
+	// wrongDatacenterMessage is the errors[].detail of Customer.io's redirect for a
+	// key of the other region.
+	// NOTE: unconfirmed. It comes from a third-party report of a 301 with the body
+	// {"errors":[{"detail":"wrong datacenter","status":"301"}]}; Customer.io
+	// documents no such response.
 	wrongDatacenterMessage = "wrong datacenter"
 )
 
@@ -369,7 +375,7 @@ func (c *Client) statusError(req call, region Region, status int, body []byte) *
 }
 
 // isWrongDatacenter recognises Customer.io's response to a key of the other region: a
-// redirect whose body says "wrong datacenter" or whose Location is the other
+// redirect whose body contains "wrong datacenter" or whose Location is the other
 // region's API host. The client then uses its own base URL for the other region and
 // never the Location, so a forged Location cannot obtain the key.
 func (c *Client) isWrongDatacenter(region Region, header http.Header, body []byte) bool {
