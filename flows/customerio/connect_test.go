@@ -321,7 +321,7 @@ func TestClientKeyRejectedInBothRegions(t *testing.T) {
 }
 
 func TestConnectWebhookSlowInletKeepsDisabled(t *testing.T) {
-	t.Run("answer after 6 s on the clock", func(t *testing.T) {
+	t.Run("response after 6 s on the clock", func(t *testing.T) {
 		sim, timers := startSim(t, ciosim.Options{})
 		inlet := startInlet(t)
 		clock := newFakeClock()
@@ -332,7 +332,7 @@ func TestConnectWebhookSlowInletKeepsDisabled(t *testing.T) {
 		assertSlowInletResult(t, sim, client, sender, inlet, 6*time.Second)
 	})
 
-	t.Run("no answer within the timeout", func(t *testing.T) {
+	t.Run("no response within the timeout", func(t *testing.T) {
 		sim, timers := startSim(t, ciosim.Options{})
 		inlet := startInlet(t)
 		release := make(chan struct{})
