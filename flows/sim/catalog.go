@@ -12,7 +12,7 @@ import (
 )
 
 // Catalog paging limits: limit defaults to 20 and may be 1 to 100, and a page
-// that includes observableSchema holds at most 20 datasets.
+// that includes observableSchema contains at most 20 datasets.
 const (
 	catalogDefaultLimit    = 20
 	catalogMaxLimit        = 100
@@ -463,7 +463,7 @@ func compareFloats(a, b float64) int {
 
 // splitFilters splits comma-separated property filters, as Flow Service and
 // the Schema Registry accept them. A comma inside a value stays when the text
-// after it holds no operator, so "title==A, B" remains one filter.
+// after it contains no operator, so "title==A, B" remains one filter.
 func splitFilters(values []string) []string {
 	var out []string
 	for _, v := range values {

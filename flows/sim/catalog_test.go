@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/cioaep/setup/flows/sim"
@@ -91,7 +92,7 @@ func TestDatasetListDefaultsAndLimits(t *testing.T) {
 	res := s.get("/data/foundation/catalog/dataSets")
 	mustStatus(t, res, http.StatusOK)
 	if n := len(datasetKeys(t, res.body)); n != 20 {
-		t.Errorf("default page holds %d datasets, want 20", n)
+		t.Errorf("default page contains %d datasets, want 20", n)
 	}
 
 	mustStatus(t, s.get("/data/foundation/catalog/dataSets?limit=101"), http.StatusBadRequest)
@@ -100,7 +101,7 @@ func TestDatasetListDefaultsAndLimits(t *testing.T) {
 	res = s.get("/data/foundation/catalog/dataSets?limit=100&properties=observableSchema,name")
 	mustStatus(t, res, http.StatusOK)
 	if n := len(datasetKeys(t, res.body)); n != 20 {
-		t.Errorf("page with observableSchema holds %d datasets, want 20", n)
+		t.Errorf("page with observableSchema contains %d datasets, want 20", n)
 	}
 }
 
@@ -234,4 +235,29 @@ func TestDatasetLifecycle(t *testing.T) {
 
 func itoa(n int) string {
 	return strconv.Itoa(n)
+}
+
+func TestConcurrentCreatesAndLists(t *testing.T) {
+	p := startPlatform(t, sim.Options{Datasets: 200})
+	s := newSession(t, p)
+
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			for j := range 5 {
+				res := s.post("/data/foundation/catalog/dataSets", map[string]any{"name": "Parallel " + itoa(i) + "-" + itoa(j)})
+				if res.status != http.StatusCreated {
+					t.Errorf("create: status %d, body %s", res.status, res.body)
+				}
+				if res := s.get("/data/foundation/catalog/dataSets?limit=100&orderBy=desc:created"); res.status != http.StatusOK {
+					t.Errorf("list: status %d", res.status)
+				}
+			}
+		})
+	}
+	wg.Wait()
+
+	if n := len(p.Inventory()["prod"].Datasets); n != 40 {
+		t.Errorf("inventory contains %d datasets, want 40", n)
+	}
 }

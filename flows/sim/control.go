@@ -18,7 +18,7 @@ type Fault struct {
 	// Body replaces the error body that Code and Message would produce.
 	Body string
 
-	// Delay holds the call before anything else happens. The wait ends early
+	// Delay postpones the call before anything else happens. The wait ends early
 	// when the request context is cancelled.
 	Delay time.Duration
 
@@ -109,7 +109,7 @@ func (p *Platform) Calls(route string) int {
 	return p.state.calls[route]
 }
 
-// ExpireTokens makes every token issued so far invalid, so the gateway answers
+// ExpireTokens makes every token issued so far invalid, so the gateway returns
 // 401013 until the client requests a new one.
 func (p *Platform) ExpireTokens() {
 	p.mu.Lock()
@@ -134,7 +134,7 @@ func (p *Platform) SetSourceProvisioned(sandbox string, ok bool) {
 // API and not deleted since. Seeded resources are not included.
 type Inventory map[string]Resources
 
-// Resources holds the IDs of one sandbox's created resources by kind, in
+// Resources contains the IDs of one sandbox's created resources by kind, in
 // creation order.
 type Resources struct {
 	FieldGroups       []string

@@ -18,7 +18,7 @@ const (
 )
 
 // Data Prep error codes.
-// NOTE: Adobe does not document Data Prep error bodies or codes; these are
+// NOTE: Adobe does not document Data Prep error bodies or codes, so these are
 // the simulator's own.
 const (
 	prepInvalid  = "1000"
@@ -218,7 +218,7 @@ func (p *Platform) validateMappingSet(c *call) {
 	c.json(http.StatusOK, map[string]any{"validationResponse": entries})
 }
 
-// createMappingSet stores a valid mapping set as version 0. It answers 200,
+// createMappingSet stores a valid mapping set as version 0. It returns 200,
 // not 201, with dates in epoch milliseconds as the real service does.
 func (p *Platform) createMappingSet(c *call) {
 	var req mappingSetRequest
@@ -346,7 +346,7 @@ func (p *Platform) getMappingSet(c *call) {
 }
 
 // deleteMappingSet removes a mapping set. The published spec lacks this
-// operation; the aepp wrapper calls it and expects 204.
+// operation, but the aepp wrapper calls it and expects 204.
 func (p *Platform) deleteMappingSet(c *call) {
 	id := c.r.PathValue("id")
 

@@ -53,7 +53,7 @@ const contentTypeMessage = "A valid content-type must be specified"
 
 // Error type URL prefixes. Flow Service, the Schema Registry and the sandbox API
 // are documented. NOTE: the Catalog, Data Prep and streaming inlet error bodies
-// are not documented; the simulator gives them the same problem shape with the
+// are not documented, so the simulator gives them the same problem shape with the
 // prefixes CAT, DPREP and a data-collection-service problem type.
 const (
 	flowErrorType    = "https://ns.adobe.com/aep/errors/FLOW-%s-%d"
@@ -65,7 +65,7 @@ const (
 )
 
 // defaultCode returns the service's code for a status when a fault or a check
-// gives none. Flow Service codes 1102, 1103 and 1104 are documented; the rest
+// gives none. Flow Service codes 1102, 1103 and 1104 are documented. The rest
 // are the simulator's own.
 func defaultCode(svc service, status int) string {
 	switch svc {

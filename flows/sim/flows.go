@@ -290,7 +290,7 @@ func (p *Platform) flowJSON(sb *sandbox, f *flow) map[string]any {
 	options["inletUrl"] = p.InletURL + "/collection/" + f.inletID
 	out["options"] = options
 
-	// The spec types mappingVersion as a string; responses carry it that way.
+	// The spec types mappingVersion as a string, so responses carry it that way.
 	out["transformations"] = []any{map[string]any{
 		"name":   mappingTransform,
 		"params": map[string]any{"mappingId": f.mappingID, "mappingVersion": strconv.Itoa(f.mappingVersion)},

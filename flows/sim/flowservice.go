@@ -38,11 +38,11 @@ const (
 )
 
 // flowInvalidRequest is the code for a malformed parameter or body field.
-// NOTE: Adobe documents no code for this case; 1409 is the simulator's own.
+// NOTE: Adobe documents no code for this case, so 1409 is the simulator's own.
 const flowInvalidRequest = "1409"
 
 // NOTE: the internal name of the Customer.io connection spec and the data
-// lake provider ID are not documented; these values are placeholders.
+// lake provider ID are not documented, so these values are placeholders.
 const (
 	customerIOSpecName = "Customer.io"
 	dataLakeProviderID = "0ed90a81-07f4-4586-8190-b40eccef1c5a"

@@ -12,7 +12,7 @@ import (
 )
 
 // IMS OAuth error descriptions. The invalid_client ones appear in an
-// Adobe-authored sample; the others are the simulator's wording.
+// Adobe-authored sample, and the others are the simulator's wording.
 const (
 	descInvalidClientID     = "invalid client_id parameter"
 	descInvalidClientSecret = "invalid client_secret parameter"

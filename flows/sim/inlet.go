@@ -13,7 +13,7 @@ import (
 
 // maxInletBody is the largest body the streaming inlet accepts.
 // NOTE: Adobe documents "1 MB" without saying whether that is 10^6 or 2^20
-// bytes; the simulator uses 2^20.
+// bytes, so the simulator uses 2^20.
 const maxInletBody = 1 << 20
 
 // InletEvent is one post the streaming inlet received.
@@ -24,7 +24,8 @@ type InletEvent struct {
 
 	// Status is the HTTP status the inlet returned.
 	Status int
-	// Reason says why the inlet rejected the post. It is empty when accepted.
+	// Reason is the machine-readable cause of a rejection. It is empty for an
+	// accepted post.
 	Reason RejectReason
 
 	// MappingErrors lists why the flow's mapping fails for an accepted event.
@@ -70,7 +71,7 @@ func (p *Platform) newInletHandler() http.Handler {
 // from the x-adobe-flow-id query parameter or header.
 //
 // A disabled flow's inlet rejects posts with 400, so that a sender notices.
-// NOTE: Adobe does not document what the inlet of a disabled flow answers.
+// NOTE: Adobe does not document what the inlet of a disabled flow returns.
 func (p *Platform) collect(c *call) {
 	rec := eventRecord{InletEvent: InletEvent{
 		InletID:    c.r.PathValue("inletId"),
@@ -118,7 +119,7 @@ func (p *Platform) collect(c *call) {
 	received := c.now.UnixMilli()
 	c.json(http.StatusOK, map[string]any{
 		"inletId": rec.InletID,
-		// The spec names the field inletID; Adobe's examples write inletId.
+		// The spec names the field inletID, but Adobe's examples write inletId.
 		"inletID":        rec.InletID,
 		"xactionId":      fmt.Sprintf("%d:%d:%d", received, mathrand.IntN(10000), mathrand.IntN(1000)),
 		"receivedTimeMs": received,

@@ -11,11 +11,11 @@ import (
 
 // mapperErrorCode is the run error code for a record that does not fit the
 // flow's mapping. Adobe's monitoring docs show MAPPER-3700-400 in run errors.
-// NOTE: the simulator uses this one code for every mapping failure; the real
+// NOTE: the simulator uses this one code for every mapping failure, but the real
 // service may use others for type errors.
 const mapperErrorCode = "MAPPER-3700-400"
 
-// MappingError is why one accepted event failed the flow's mapping.
+// MappingError is the reason one accepted event fails the flow's mapping.
 type MappingError struct {
 	Code        string // for example "MAPPER-3700-400"
 	Destination string // the XDM field, for example "_id"

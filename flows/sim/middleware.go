@@ -14,11 +14,11 @@ import (
 	"github.com/google/uuid"
 )
 
-// maxRequestBody caps Platform request bodies. Real limits are not documented;
-// the wizard's bodies are a few kilobytes.
+// maxRequestBody caps Platform request bodies. Real limits are not documented,
+// and the wizard's bodies are a few kilobytes.
 const maxRequestBody = 8 << 20
 
-// acceptRule says which Accept header a Schema Registry route requires.
+// acceptRule is the Accept header rule of a Schema Registry route.
 type acceptRule int
 
 const (
@@ -52,7 +52,7 @@ type call struct {
 	sandbox  *sandbox // set when the route requires x-sandbox-name
 }
 
-// serve registers the endpoints on a new ServeMux and answers unmatched paths
+// serve registers the endpoints on a new ServeMux and rejects unmatched paths
 // in the gateway's error shape.
 func (p *Platform) serve(svc service, endpoints []*endpoint) http.Handler {
 	mux := http.NewServeMux()
@@ -176,7 +176,7 @@ func (p *Platform) applyFault(c *call, f *Fault) bool {
 }
 
 // faultError builds the error body for an injected status. A six-digit code, or
-// a 429 on a Platform route, is a gateway error; anything else has the shape of
+// a 429 on a Platform route, is a gateway error. Anything else has the shape of
 // the route's service.
 func faultError(svc service, f *Fault) *apiError {
 	e := &apiError{status: f.Status, code: f.Code, message: f.Message}
@@ -321,7 +321,7 @@ func (p *Platform) checkGateway(c *call) *apiError {
 }
 
 // sandboxFromHeader resolves x-sandbox-name. Flow Service codes 2105-400
-// (missing) and 2100-404 (unknown) are documented; the other services answer
+// (missing) and 2100-404 (unknown) are documented, and the other services reply
 // with their own error shape.
 func (p *Platform) sandboxFromHeader(c *call) (*sandbox, *apiError) {
 	name := c.r.Header.Get("x-sandbox-name")
@@ -400,7 +400,7 @@ func checkAccept(c *call) *apiError {
 			" - A valid Accept value should look like application/vnd.adobe.{xed|xdm}+json; version=1 (Version should be specified)")
 	}
 	if params["version"] != "1" {
-		// NOTE: the 406 code number is not documented; 1009 is the simulator's.
+		// NOTE: the 406 code number is not documented, so 1009 is the simulator's.
 		return newError(http.StatusNotAcceptable, "1009", "Accept version "+params["version"]+" is not available for this resource")
 	}
 	return nil

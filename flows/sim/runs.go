@@ -10,8 +10,8 @@ import (
 
 // runWindow is the length of one streaming run: a run counts the events that
 // arrived in one window, aligned to UTC.
-// NOTE: Adobe says streaming runs are time windows but not how long they are;
-// one hour is the simulator's choice.
+// NOTE: Adobe's monitoring docs describe streaming runs as time windows
+// without giving their length, so one hour is the simulator's choice.
 const runWindow = time.Hour
 
 // maxRunErrors caps the distinct errors one run lists.
@@ -103,7 +103,7 @@ func (run *runTotals) add(rec eventRecord) {
 }
 
 // runJSON renders a run. p.mu is held.
-// NOTE: where a real streaming run puts its window bounds is not documented;
+// NOTE: where a real streaming run puts its window bounds is not documented, so
 // the simulator writes them to extensions.windowStart and windowEnd.
 func (p *Platform) runJSON(c *call, run *runTotals) map[string]any {
 	end := run.start.Add(runWindow)

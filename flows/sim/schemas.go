@@ -13,7 +13,7 @@ import (
 
 // Schema Registry error codes. 1006, 1007 and 1012 are documented.
 // NOTE: the codes for a duplicate title, a resource in use and an invalid
-// payload are the simulator's own; Adobe does not document them.
+// payload are the simulator's own because Adobe does not document them.
 const (
 	xdmInvalid   = "1000"
 	xdmNotFound  = "1012"
@@ -129,8 +129,9 @@ func (p *Platform) listFieldGroups(c *call) {
 }
 
 // listRegistry filters, sorts and pages a Schema Registry listing. start is
-// the primary sort value to continue after, limit a hint capped at 300; a page
-// grows past limit rather than split items that share the primary sort value.
+// the primary sort value to continue after, and limit a hint capped at 300. A
+// page grows past limit rather than split items that share the primary sort
+// value.
 func (p *Platform) listRegistry(c *call, items []registryItem, path string, schemaLinks bool) {
 	query := c.r.URL.Query()
 	orderby := query.Get("orderby")

@@ -2,7 +2,7 @@
 // streaming inlet on 127.0.0.1, for tests, benchmarks and the wizard's demo mode.
 //
 // Each service listens on its own port, like the real hosts. The simulator checks
-// headers the way the gateway does, answers with the documented status codes and
+// headers the way the gateway does, returns the documented status codes and
 // error bodies, pages lists like each service, keeps every resource in memory and
 // accepts per-route fault and latency injection.
 package sim
@@ -19,7 +19,7 @@ import (
 // Options configures a simulated platform. The zero value is ready to use.
 type Options struct {
 	// Datasets and Schemas are how many extra generated datasets and schemas the
-	// sandbox "prod" holds, on top of the seeded ones, for scale tests.
+	// sandbox "prod" contains, on top of the seeded ones, for scale tests.
 	Datasets, Schemas int
 
 	// TokenLifetime is how long an issued access token stays valid (default 24h).

@@ -34,7 +34,7 @@ type state struct {
 	seq int
 }
 
-// credential is a credential that IMS knows, with how it is restricted.
+// credential is a credential registered with IMS, with its restrictions.
 type credential struct {
 	Credential
 	notEntitled   bool

@@ -5,7 +5,7 @@ import (
 	"sort"
 )
 
-// XDM class IDs that the simulated Schema Registry knows.
+// XDM class IDs that the simulated Schema Registry supports.
 const (
 	classExperienceEvent = "https://ns.adobe.com/xdm/context/experienceevent"
 	classProfile         = "https://ns.adobe.com/xdm/context/profile"
