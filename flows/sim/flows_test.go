@@ -242,7 +242,7 @@ func TestFlowActions(t *testing.T) {
 	etag, _ := res.object(t)["etag"].(string)
 
 	var list flowList
-	s.get("/data/foundation/flowservice/flows/" + df.flowID).decode(t, &list)
+	s.get("/data/foundation/flowservice/flows/"+df.flowID).decode(t, &list)
 	if list.Items[0].State != "disabled" || list.Items[0].ETag != etag {
 		t.Errorf("after disable: state %q etag %q, want disabled and %s", list.Items[0].State, list.Items[0].ETag, etag)
 	}
