@@ -78,7 +78,6 @@ func (p *Platform) getConnectionSpec(c *call) {
 				"attributes": map[string]any{
 					"uiAttributes": map[string]any{
 						"isSource":    true,
-						"isBeta":      true,
 						"category":    "Marketing Automation",
 						"label":       "Customer.io",
 						"description": "Stream Customer.io reporting webhook events to Experience Platform.",
