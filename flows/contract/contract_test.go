@@ -59,8 +59,9 @@ var clientRoutes = []string{
 type contractRig struct {
 	platform *sim.Platform
 	recorder *contract.Recorder
-	inletURL string // the validating inlet server
-	client   *aep.Client
+	// Base URLs of the validating servers.
+	imsURL, gatewayURL, inletURL string
+	client                       *aep.Client
 }
 
 func newContractRig(t *testing.T) *contractRig {
@@ -99,7 +100,14 @@ func newContractRig(t *testing.T) *contractRig {
 	if err != nil {
 		t.Fatalf("aep.New: %v", err)
 	}
-	return &contractRig{platform: platform, recorder: recorder, inletURL: inletURL, client: client}
+	return &contractRig{
+		platform:   platform,
+		recorder:   recorder,
+		imsURL:     imsURL,
+		gatewayURL: gatewayURL,
+		inletURL:   inletURL,
+		client:     client,
+	}
 }
 
 // must fails the test when err is not nil.
@@ -342,5 +350,49 @@ func TestClientContractCallsEveryMethod(t *testing.T) {
 				t.Errorf("%s is not called by TestClientContract", name)
 			}
 		}
+	}
+}
+
+func TestClientContractErrorExchanges(t *testing.T) {
+	rig := newContractRig(t)
+	ctx := t.Context()
+
+	// A wrong client secret gets IMS's OAuth error body.
+	credential := rig.platform.Credential()
+	wrong, err := aep.New(aep.Config{
+		IMSURL:      rig.imsURL,
+		PlatformURL: rig.gatewayURL,
+		Credentials: aep.Credentials{
+			ClientID:     credential.ClientID,
+			ClientSecret: "wrong-secret",
+			OrgID:        credential.OrgID,
+			Scopes:       credential.Scopes,
+		},
+	})
+	must(t, "aep.New", err)
+	if err := wrong.Connect(ctx); aep.CauseOf(err) != aep.CauseInvalidClient {
+		t.Errorf("Connect with a wrong secret: %v, want cause %s", err, aep.CauseInvalidClient)
+	}
+
+	// An expired token gets the gateway's 401013, then a fresh token.
+	must(t, "Connect", rig.client.Connect(ctx))
+	rig.platform.ExpireTokens()
+	_, err = rig.client.ListSandboxes(ctx)
+	must(t, "ListSandboxes after the token expired", err)
+
+	// A transient 503 is retried.
+	rig.platform.InjectFaults(sim.RouteFlows, sim.Fault{Status: http.StatusServiceUnavailable, RetryAfter: "0"})
+	_, err = rig.client.Sandbox("dev").ListCustomerIOFlows(ctx)
+	must(t, "ListCustomerIOFlows after a 503", err)
+
+	report := rig.recorder.Report()
+	for _, v := range report.Violations {
+		t.Errorf("contract violation: %s", v)
+	}
+	if got := report.Routes[sim.RouteToken].Statuses[http.StatusBadRequest]; got != 1 {
+		t.Errorf("IMS 400 answers = %d, want 1", got)
+	}
+	if got := report.ToleratedBy("documented-error-statuses"); len(got) < 2 {
+		t.Errorf("tolerated error statuses = %v, want the 401 and the 503", got)
 	}
 }

@@ -214,7 +214,7 @@ func TestDeviationsTable(t *testing.T) {
 			t.Errorf("%s: file %q is not loaded", d.ID, d.File)
 		}
 		for _, route := range d.Routes {
-			if !specs.HasRoute(route) {
+			if route != "*" && !specs.HasRoute(route) {
 				t.Errorf("%s: route %q is not an operation of the loaded specs", d.ID, route)
 			}
 		}

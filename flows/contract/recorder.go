@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"mime"
@@ -132,12 +133,14 @@ func (r *Recorder) Report() Report {
 }
 
 // Middleware returns a handler that validates each request before next
-// serves it and each response next writes. It never changes what next
-// receives or sends.
+// serves it and each response next writes. It passes both through
+// unchanged, except that a request body that cannot be read gets a 400
+// without reaching next.
 func (r *Recorder) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		body, err := readBody(req.Body)
 		if err != nil {
+			r.logger.Warn("contract recorder: reading the request body failed", "method", req.Method, "path", req.URL.Path, "error", err)
 			http.Error(w, "contract recorder: read request body: "+err.Error(), http.StatusBadRequest)
 			return
 		}
@@ -213,7 +216,7 @@ type exchange struct {
 // details are off so no message repeats a header or form value, and
 // defaults are never written into the request being checked.
 func validationOptions() *openapi3filter.Options {
-	options := &openapi3filter.Options{
+	return &openapi3filter.Options{
 		IncludeResponseStatus: true,
 		MultiError:            true,
 		SkipSettingDefaults:   true,
@@ -221,7 +224,6 @@ func validationOptions() *openapi3filter.Options {
 			openapi3.DisableSchemaErrorDetails(),
 		},
 	}
-	return options
 }
 
 func (r *Recorder) checkRequest(req *http.Request, body []byte) *exchange {
@@ -358,7 +360,8 @@ func (ex *exchange) addErrors(side Side, err error) {
 	case errors.As(err, &responseErr):
 		switch {
 		case responseErr.Reason == "status is not supported":
-			ex.add(Violation{Side: side, Kind: KindStatus, Message: "status not declared for the operation"})
+			where := fmt.Sprintf("status %d", responseErr.Input.Status)
+			ex.add(Violation{Side: side, Kind: KindStatus, Where: where, Message: "status not declared for the operation"})
 		case strings.Contains(responseErr.Reason, "Content-Type has unexpected value"):
 			ex.add(Violation{Side: side, Kind: KindContentType, Message: responseErr.Reason})
 		case strings.HasPrefix(responseErr.Reason, "response header"):
@@ -375,14 +378,21 @@ func (ex *exchange) addErrors(side Side, err error) {
 // addSchemaErrors adds one violation per failing schema keyword below err.
 // Where a body pointer applies, it is appended to where.
 func (ex *exchange) addSchemaErrors(side Side, kind Kind, where string, isBody bool, err error, reason string) {
+	// Header values carry tokens and keys, and the IMS form carries the
+	// client secret, so no message or field keeps their values.
+	keepValues := !ex.isIMS() && !strings.HasPrefix(where, "header ")
+
 	leaves := schemaLeaves(err)
 	if len(leaves) == 0 {
 		message := reason
-		if err != nil {
+		if err != nil && keepValues {
 			message = strings.TrimPrefix(strings.TrimPrefix(err.Error(), reason), ": ")
 			if reason != "" && message != reason {
 				message = reason + ": " + message
 			}
+		}
+		if message == "" {
+			message = "invalid value"
 		}
 		ex.add(Violation{Side: side, Kind: kind, Where: where, Message: message})
 		return
@@ -393,10 +403,7 @@ func (ex *exchange) addSchemaErrors(side Side, kind Kind, where string, isBody b
 		if isBody {
 			v.Where = "body " + bodyPointer(leaf.JSONPointer())
 		}
-
-		// Header values carry tokens and keys, and the IMS form carries the
-		// client secret, so neither is kept.
-		if !ex.isIMS() && !strings.HasPrefix(where, "header ") && leaf.SchemaField != "required" {
+		if keepValues && leaf.SchemaField != "required" {
 			v.value = quoteValue(leaf.Value)
 			if isBody {
 				v.Message += ", got " + v.value

@@ -97,8 +97,19 @@ func TestRecorderUndeclaredStatus(t *testing.T) {
 	if len(report.Violations) != 1 {
 		t.Fatalf("violations = %v, want one", report.Violations)
 	}
-	if v := report.Violations[0]; v.Kind != contract.KindStatus || v.Status != http.StatusTeapot {
+	if v := report.Violations[0]; v.Kind != contract.KindStatus || v.Where != "status 418" {
 		t.Errorf("violation = %s, want status 418 undeclared", v)
+	}
+}
+
+func TestRecorderDocumentedErrorStatus(t *testing.T) {
+	req := platformRequest(http.MethodGet, "/data/foundation/flowservice/flows/4982698b", "")
+	body := `{"type":"https://ns.adobe.com/aep/errors/FLOW-1439-404","title":"Resource not found","status":404}`
+	report := serve(t, jsonHandler(http.StatusNotFound, body), req)
+
+	requireNoViolations(t, report)
+	if got := report.ToleratedBy("documented-error-statuses"); len(got) != 1 || got[0].Where != "status 404" {
+		t.Errorf("tolerated by documented-error-statuses = %v, want the 404", got)
 	}
 }
 
