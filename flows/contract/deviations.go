@@ -17,8 +17,9 @@ import (
 // a document fix or validation options) or tolerates matching violations
 // of exchanges (Routes, Side, Kind, Keyword and Where).
 type Deviation struct {
+	// ID names the entry in reports, e.g. "flow-options".
 	ID string
-	// Tolerated says what is accepted, Reason why, in one line each.
+	// Tolerated states what is accepted and Reason why, in one line each.
 	Tolerated string
 	Reason    string
 
@@ -49,7 +50,7 @@ type textFix struct {
 	old, new string
 }
 
-// Gateway routes the entries refer to.
+// Routes the entries refer to, as the recorder names them.
 const (
 	anyRoute              = "*"
 	routeListSandboxes    = "GET /data/foundation/sandbox-management/"
@@ -225,10 +226,9 @@ var deviations = []Deviation{
 		Reason:    "FlowRunItemDTO declares neither; the monitoring docs read run errors and streaming windows from them",
 	},
 	{
-		ID:      "data-prep-legacy-dialect",
-		Routes:  []string{routeCreateMapping, routeValidateMapping, routeGetMappingSet, routeListMappingSets},
-		Kind:    KindUndeclared,
-		Keyword: "",
+		ID:     "data-prep-legacy-dialect",
+		Routes: []string{routeCreateMapping, routeValidateMapping, routeGetMappingSet, routeListMappingSets},
+		Kind:   KindUndeclared,
 		Where: []string{
 			"body /mappings/*/sourceAttribute", "body /mappings/*/destinationXdmPath",
 			"body /mappings/*/identity", "body /mappings/*/primaryIdentity", "body /mappings/*/matchScore",

@@ -64,7 +64,7 @@ func platformRequest(method, target, body string) *http.Request {
 	return req
 }
 
-// jsonHandler answers every request with status and body as JSON.
+// jsonHandler returns a handler that responds to every request with status and a JSON body.
 func jsonHandler(status int, body string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")

@@ -20,11 +20,11 @@ const imsTokenPath = "/ims/token/v3"
 var imsCredentialFields = []string{"client_id", "client_secret"}
 
 // imsSpec builds the contract of the IMS token call. Adobe publishes no
-// OpenAPI file for IMS, so this document is written from the Developer
-// Console "OAuth Server-to-Server credential API Reference": a form POST of
-// grant_type=client_credentials, client_id, client_secret and a
-// comma-separated scope, answered by {access_token, token_type: bearer,
-// expires_in seconds} or by an OAuth 2 error body.
+// OpenAPI file for IMS, so this document is written from Adobe's prose
+// documentation of the call: a form POST of grant_type=client_credentials,
+// client_id, client_secret and a comma-separated scope. The response is
+// {access_token, token_type: bearer, expires_in in seconds} or an OAuth 2
+// error body.
 func imsSpec() (*Spec, error) {
 	nonEmpty := func() *openapi3.Schema { return openapi3.NewStringSchema().WithMinLength(1) }
 

@@ -20,9 +20,9 @@ import (
 // OpenAPI files. It takes precedence over the search done by SpecDir.
 const SpecDirEnv = "AEP_OPENAPI_DIR"
 
-// specDirFromRoot is where the OpenAPI files sit relative to the repository
-// root: the project keeps its reference material next to the repository,
-// not inside it.
+// specDirFromRoot is the path of the OpenAPI folder relative to the
+// repository root, because the project keeps its reference material next to
+// the repository, not inside it.
 var specDirFromRoot = filepath.Join("..", "shared", "reference", "openapi")
 
 // specFile describes one of Adobe's OpenAPI files and the gateway path its
@@ -46,7 +46,7 @@ var specFiles = []specFile{
 	{name: "streaming-ingestion.yaml", basePath: ""}, // inlet host, paths start with /collection/
 }
 
-// Spec is one loaded OpenAPI document with its router.
+// Spec is one loaded OpenAPI document with its routers.
 type Spec struct {
 	Name     string                    // file name, e.g. "flow-service.yaml"
 	BasePath string                    // gateway path the document's paths are served under
@@ -54,18 +54,21 @@ type Spec struct {
 	routers  map[string]routers.Router // by HTTP method
 }
 
-// all returns every loaded spec, the hand-written IMS contract included.
-func (s *Specs) all() []*Spec {
-	return s.Specs
-}
-
-// Specs is the set of Adobe OpenAPI documents the wizard's calls are checked
-// against. It is safe for concurrent use once loaded.
+// Specs is the contract the wizard's calls are checked against: Adobe's
+// OpenAPI documents, the hand-written IMS contract and Customer.io's event
+// schema. It is safe for concurrent use once loaded.
 type Specs struct {
-	Dir   string
-	Specs []*Spec
+	// Dir is the folder the files were read from.
+	Dir string
+	// Documents are Adobe's files in load order, then the IMS contract.
+	Documents []*Spec
 	// CustomerIO checks the raw events posted to a dataflow's inlet.
 	CustomerIO *CustomerIOSchema
+}
+
+// all returns every loaded spec, the hand-written IMS contract included.
+func (s *Specs) all() []*Spec {
+	return s.Documents
 }
 
 // ErrSpecDirNotFound is returned by SpecDir when neither the environment
@@ -79,7 +82,7 @@ var ErrSpecDirNotFound = errors.New("OpenAPI spec folder not found")
 func SpecDir() (string, error) {
 	if dir := os.Getenv(SpecDirEnv); dir != "" {
 		if _, err := os.Stat(dir); err != nil {
-			return "", fmt.Errorf("%s=%s: %w", SpecDirEnv, dir, err)
+			return "", fmt.Errorf("%w: %s=%s: %v", ErrSpecDirNotFound, SpecDirEnv, dir, err)
 		}
 		return dir, nil
 	}
@@ -115,14 +118,14 @@ func Load(dir string) (*Specs, error) {
 		if err != nil {
 			return nil, fmt.Errorf("load %s: %w", file.name, err)
 		}
-		specs.Specs = append(specs.Specs, spec)
+		specs.Documents = append(specs.Documents, spec)
 	}
 
 	ims, err := imsSpec()
 	if err != nil {
 		return nil, err
 	}
-	specs.Specs = append(specs.Specs, ims)
+	specs.Documents = append(specs.Documents, ims)
 
 	specs.CustomerIO, err = LoadCustomerIOSchema(dir)
 	if err != nil {
@@ -213,7 +216,8 @@ func parseSpec(data []byte, file specFile) (*openapi3.T, error) {
 
 // serverBasePath returns the path of the document's first server URL with
 // the scheme, host and trailing slash removed. Protocol-relative URLs
-// ("//{environment}.adobe.io/...") are read as https.
+// ("//{environment}.adobe.io/...") are read as https, which is how the
+// deviation "protocol-relative-servers" is applied.
 func serverBasePath(doc *openapi3.T) (string, error) {
 	if len(doc.Servers) == 0 {
 		return "", errors.New("no servers")

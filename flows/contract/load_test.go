@@ -143,8 +143,8 @@ func TestSpecDirFromEnv(t *testing.T) {
 func TestSpecDirEnvMissingFolder(t *testing.T) {
 	t.Setenv(contract.SpecDirEnv, filepath.Join(t.TempDir(), "absent"))
 
-	if _, err := contract.SpecDir(); err == nil {
-		t.Error("SpecDir() succeeded for a folder that does not exist")
+	if _, err := contract.SpecDir(); !errors.Is(err, contract.ErrSpecDirNotFound) {
+		t.Errorf("SpecDir() error = %v, want ErrSpecDirNotFound", err)
 	}
 }
 

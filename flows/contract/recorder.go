@@ -31,7 +31,7 @@ type RouteStats struct {
 	Statuses map[int]int // response status → count; 0 counts exchanges without a response
 }
 
-// Report is what a Recorder has seen so far.
+// Report is a snapshot of the exchanges a Recorder has checked.
 type Report struct {
 	// Routes maps each route that matched an operation to its counts.
 	Routes map[string]RouteStats

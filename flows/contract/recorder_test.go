@@ -435,3 +435,27 @@ func TestRecorderInletInvalidEvent(t *testing.T) {
 		t.Errorf("message %q does not name the event", v.Message)
 	}
 }
+
+func TestRecorderPatchLowerCaseOp(t *testing.T) {
+	body := `[{"op":"replace","path":"/description","value":{"description":"Updated by the wizard"}}]`
+	req := platformRequest(http.MethodPatch, "/data/foundation/flowservice/flows/4982698b", body)
+	req.Header.Set("If-Match", `"4c01c003-0000-0200-0000-63ef57e10000"`)
+	report := serve(t, jsonHandler(http.StatusOK, `{"id":"4982698b","etag":"\"2\""}`), req)
+
+	requireNoViolations(t, report)
+	if got := report.ToleratedBy("patch-op-lower-case"); len(got) != 1 {
+		t.Errorf("tolerated by patch-op-lower-case = %v, want 1", got)
+	}
+}
+
+func TestRecorderPatchUnknownOp(t *testing.T) {
+	body := `[{"op":"move","path":"/description","value":{"description":"Updated by the wizard"}}]`
+	req := platformRequest(http.MethodPatch, "/data/foundation/flowservice/flows/4982698b", body)
+	req.Header.Set("If-Match", `"4c01c003-0000-0200-0000-63ef57e10000"`)
+	report := serve(t, jsonHandler(http.StatusOK, `{"id":"4982698b","etag":"\"2\""}`), req)
+
+	v := findViolation(t, report.Violations, "body /0/op")
+	if v.Keyword != "enum" {
+		t.Errorf("violation = %s, want an enum violation", v)
+	}
+}

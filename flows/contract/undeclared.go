@@ -14,8 +14,8 @@ import (
 // (a schema or true). An object schema without properties is a free-form
 // map. This is what makes a simulator's "inletURL" for "inletUrl" fail.
 
-// objectShape is what a set of schemas, taken together as by allOf, declares
-// about one JSON object.
+// objectShape collects the properties, additionalProperties and items that a
+// set of schemas, applied together as by allOf, declare for one JSON value.
 type objectShape struct {
 	properties map[string][]*openapi3.Schema
 	additional []*openapi3.Schema
