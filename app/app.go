@@ -19,7 +19,10 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"github.com/cioaep/setup/assets"
+	"github.com/cioaep/setup/flows/credentials"
+	"github.com/cioaep/setup/flows/links"
 	"github.com/cioaep/setup/flows/redact"
+	"github.com/cioaep/setup/flows/setup"
 	"github.com/cioaep/setup/ui"
 )
 
@@ -150,7 +153,8 @@ type shell struct {
 }
 
 // newShell loads the language, starts the simulated platform when cfg asks for the demo,
-// and builds the window with the wizard in it.
+// wires the Adobe backend, the credential store and the browser opener, and builds the window
+// with the wizard in it.
 func newShell(a fyne.App, cfg config, logger *slog.Logger, secrets *redact.Secrets) (*shell, error) {
 	if code := chooseLanguage(cfg.language, a.Preferences()); code != "" {
 		if err := ui.SetLanguage(code); err != nil {
@@ -159,21 +163,42 @@ func newShell(a fyne.App, cfg config, logger *slog.Logger, secrets *redact.Secre
 	}
 	logger.Info("starting", "demo", cfg.demo, "language", ui.CurrentLanguage())
 
-	s := &shell{app: a, log: logger, demo: newDemo(logger)}
+	journalDir, err := setup.DefaultJournalDir()
+	if err != nil {
+		return nil, fmt.Errorf("finding the setup journal folder: %w", err)
+	}
+
+	s := &shell{app: a, log: logger, demo: newDemo(logger, secrets)}
+	opener := links.NewOpener(logger)
+	opts := ui.Options{
+		Backend:    ui.NewBackend(ui.BackendConfig{JournalDir: journalDir, Secrets: secrets, Logger: logger}),
+		StartDemo:  s.demo.start,
+		JournalDir: journalDir,
+		OpenURL:    opener.Open,
+		Scrub:      secrets.Scrub,
+		Logger:     logger,
+	}
+
 	if cfg.demo {
-		if _, err := s.demo.start(context.Background()); err != nil {
+		started, err := s.demo.start(context.Background())
+		if err != nil {
 			return nil, fmt.Errorf("starting the simulated platform: %w", err)
+		}
+		opts.Demo = true
+		opts.Backend = started.Backend
+		opts.DemoCredentials = started.Credentials
+		opts.DemoJournalDir = started.JournalDir
+	} else {
+		// Demo credentials are never remembered, so only a real run needs the OS keyring.
+		opts.OpenStore = func() (credentials.Store, *credentials.KeyringError) {
+			return credentials.Open(a.Preferences(), credentials.Options{Logger: logger})
 		}
 	}
 
 	s.window = a.NewWindow(lang.L("app.title"))
-	s.wizard = ui.New(a, s.window, ui.Options{
-		Demo:      cfg.demo,
-		Logger:    logger,
-		StartDemo: s.demo.start,
-	})
+	s.wizard = ui.New(a, s.window, opts)
 	s.window.SetOnClosed(s.wizard.Close)
-	s.window.Resize(fyne.NewSize(820, 640))
+	s.window.Resize(fyne.NewSize(820, 660))
 	s.window.SetMaster()
 	return s, nil
 }

@@ -3,47 +3,76 @@ package app
 import (
 	"context"
 	"log/slog"
+	"os"
 	"sync"
+	"time"
 
 	"github.com/cioaep/setup/flows/aep"
+	"github.com/cioaep/setup/flows/redact"
 	"github.com/cioaep/setup/flows/sim"
 	"github.com/cioaep/setup/ui"
 )
 
+// demoPollInterval is how often a demo run asks the simulator for the inlet URL. The
+// simulator fills it at once, so the real default of seconds would only slow the demo down.
+const demoPollInterval = 100 * time.Millisecond
+
 // demo starts the simulated platform at most once, for --demo or the Welcome screen's
 // Try the demo, and stops it when the app quits.
 type demo struct {
-	log *slog.Logger
+	log     *slog.Logger
+	secrets *redact.Secrets
 
 	mu       sync.Mutex
 	platform *sim.Platform
+	// journalDir is a temporary folder for the journals of demo runs, removed by close,
+	// because a demo run cannot be resumed once the simulated platform stops.
+	journalDir string
 }
 
-func newDemo(logger *slog.Logger) *demo {
-	return &demo{log: logger}
+func newDemo(logger *slog.Logger, secrets *redact.Secrets) *demo {
+	return &demo{log: logger, secrets: secrets}
 }
 
-// start starts the simulated platform unless it runs already, and returns its credential.
+// start starts the simulated platform unless it runs already, and returns a backend that
+// talks to it with its seeded credential.
 func (d *demo) start(context.Context) (ui.Demo, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 
 	if d.platform == nil {
-		platform, err := sim.Start(sim.Options{Logger: d.log.With("component", "sim")})
+		dir, err := os.MkdirTemp("", "cio-aep-setup-demo-")
 		if err != nil {
 			return ui.Demo{}, err
 		}
-		d.platform = platform
-		d.log.Info("demo started", "ims", platform.IMSURL, "platform", platform.PlatformURL)
+		platform, err := sim.Start(sim.Options{Logger: d.log.With("component", "sim")})
+		if err != nil {
+			_ = os.RemoveAll(dir)
+			return ui.Demo{}, err
+		}
+		d.platform, d.journalDir = platform, dir
+		d.log.Info("demo started", "ims", platform.IMSURL, "platform", platform.PlatformURL, "inlet", platform.InletURL)
 	}
 
 	c := d.platform.Credential()
-	return ui.Demo{Credentials: aep.Credentials{
-		ClientID:     c.ClientID,
-		ClientSecret: c.ClientSecret,
-		OrgID:        c.OrgID,
-		Scopes:       c.Scopes,
-	}}, nil
+	backend := ui.NewBackend(ui.BackendConfig{
+		IMSURL:       d.platform.IMSURL,
+		PlatformURL:  d.platform.PlatformURL,
+		JournalDir:   d.journalDir,
+		Secrets:      d.secrets,
+		Logger:       d.log,
+		PollInterval: demoPollInterval,
+	})
+	return ui.Demo{
+		Backend:    backend,
+		JournalDir: d.journalDir,
+		Credentials: aep.Credentials{
+			ClientID:     c.ClientID,
+			ClientSecret: c.ClientSecret,
+			OrgID:        c.OrgID,
+			Scopes:       c.Scopes,
+		},
+	}, nil
 }
 
 // close stops the simulated platform if it was started.
@@ -57,5 +86,8 @@ func (d *demo) close() {
 	if err := d.platform.Close(); err != nil {
 		d.log.Error("stopping the simulated platform failed", "err", err)
 	}
-	d.platform = nil
+	if err := os.RemoveAll(d.journalDir); err != nil {
+		d.log.Error("removing the demo journals failed", "dir", d.journalDir, "err", err)
+	}
+	d.platform, d.journalDir = nil, ""
 }

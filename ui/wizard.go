@@ -4,7 +4,9 @@
 package ui
 
 import (
+	"context"
 	"log/slog"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -12,13 +14,16 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/cioaep/setup/flows/credentials"
+	"github.com/cioaep/setup/flows/existing"
 )
 
 // stepCount is the number of numbered steps, from credentials to done. Welcome and the
 // existing-setups screen carry no number.
 const stepCount = 7
 
-// screenID names a screen of the wizard. The numbered steps come in order after welcome.
+// screenID names a screen of the wizard.
 type screenID int
 
 const (
@@ -30,8 +35,21 @@ const (
 	screenReview
 	screenCreate
 	screenDone
-	screenSetups
+	screenMapping // second page of the data step, for an existing dataset
+	screenSetups  // existing setups, reached from Welcome
 )
+
+// stepNumber returns the number shown in the header for a screen, or 0 for none.
+func stepNumber(id screenID) int {
+	switch {
+	case id >= screenCredentials && id <= screenDone:
+		return int(id)
+	case id == screenMapping:
+		return int(screenData)
+	default:
+		return 0
+	}
+}
 
 // screen is one page of the wizard. Screens keep what the user enters in the wizard state,
 // never only in widgets, because build runs again on every visit and language switch.
@@ -44,6 +62,12 @@ type screen interface {
 
 	// nav returns the state of the bottom bar for the screen as it is now.
 	nav() navigation
+}
+
+// entered is implemented by screens that start work when they become the current screen,
+// such as loading the sandbox list.
+type entered interface {
+	enter()
 }
 
 // navigation is the bottom bar of one screen.
@@ -65,6 +89,9 @@ type Wizard struct {
 	work   *worker
 	state  *state
 
+	lastSetup      *existing.LastSetupStore
+	copiedFeedback time.Duration
+
 	screens map[screenID]screen
 	current screenID
 
@@ -75,7 +102,6 @@ type Wizard struct {
 	back   *widget.Button
 	next   *widget.Button
 	bar    *fyne.Container
-	root   *fyne.Container
 }
 
 // New builds the wizard into window and shows the Welcome screen. The caller loads the
@@ -84,20 +110,32 @@ func New(a fyne.App, window fyne.Window, opts Options) *Wizard {
 	opts.setDefaults()
 
 	w := &Wizard{
-		app:    a,
-		window: window,
-		opts:   opts,
-		log:    opts.Logger,
-		work:   newWorker(),
-		state:  newState(opts),
+		app:            a,
+		window:         window,
+		opts:           opts,
+		log:            opts.Logger,
+		work:           newWorker(opts.queueUI),
+		state:          newState(opts),
+		lastSetup:      existing.NewLastSetupStore(a.Preferences(), opts.Logger),
+		copiedFeedback: copiedFeedback,
 	}
 
 	w.screens = map[screenID]screen{
-		screenWelcome: &welcome{w: w},
+		screenWelcome:     &welcome{w: w},
+		screenCredentials: &credentialsStep{w: w},
+		screenSandbox:     &sandboxStep{w: w},
+		screenData:        &dataStep{w: w},
+		screenMapping:     &mappingStep{w: w},
+		screenEvents:      &eventsStep{w: w},
+		screenReview:      &reviewStep{w: w},
+		screenCreate:      &createStep{w: w},
+		screenDone:        &doneStep{w: w},
+		screenSetups:      &setupsScreen{w: w},
 	}
 
 	w.buildShell()
 	w.show(screenWelcome)
+	w.openStore()
 	return w
 }
 
@@ -130,10 +168,10 @@ func (w *Wizard) buildShell() {
 		w.banner.Add(demoBanner())
 	}
 
-	top := container.NewVBox(w.banner, container.NewHBox(w.header, w.step))
+	top := container.NewVBox(w.banner, container.NewBorder(nil, nil, nil, w.step, w.header))
 	w.body = container.NewStack()
-	w.root = container.NewBorder(top, container.NewPadded(w.bar), nil, nil, container.NewPadded(w.body))
-	w.window.SetContent(w.root)
+	root := container.NewBorder(container.NewPadded(top), container.NewPadded(w.bar), nil, nil, container.NewPadded(w.body))
+	w.window.SetContent(root)
 }
 
 // demoBanner is the strip that tells, on every screen, that nothing reaches Adobe.
@@ -143,55 +181,14 @@ func demoBanner() fyne.CanvasObject {
 	return container.NewStack(background, text)
 }
 
-// switchLanguage loads the translations of code, remembers the choice and rebuilds the window.
-func (w *Wizard) switchLanguage(code string) {
-	if err := SetLanguage(code); err != nil {
-		w.log.Error("switching language failed", "language", code, "err", err)
-		return
-	}
-	w.app.Preferences().SetString(PrefLanguage, code)
-	w.log.Info("language switched", "language", code)
-	w.Rebuild()
-}
-
-// startDemo starts the simulated platform off the UI goroutine and then opens the
-// credentials step, filled in with the simulator's credential.
-func (w *Wizard) startDemo() {
-	if w.opts.StartDemo == nil {
-		w.log.Error("demo mode is not available")
-		return
-	}
-	start(w.work, w.opts.StartDemo, func(demo Demo, err error) {
-		if err != nil {
-			w.log.Error("starting the demo failed", "err", err)
-			return
-		}
-		w.enterDemo()
-		w.state.creds = demo.Credentials
-		w.show(screenCredentials)
-	})
-}
-
-// enterDemo shows the demo banner from now on.
-func (w *Wizard) enterDemo() {
-	w.state.demo = true
-	if len(w.banner.Objects) == 0 {
-		w.banner.Add(demoBanner())
-	}
-}
-
 // show builds screen id and makes it the current one.
 func (w *Wizard) show(id screenID) {
-	s, ok := w.screens[id]
-	if !ok {
-		w.log.Error("screen not built yet", "screen", int(id))
-		return
-	}
+	s := w.screens[id]
 	w.current = id
 
 	w.header.SetText(s.title())
-	if id >= screenCredentials && id <= screenDone {
-		w.step.SetText(lang.L("nav.step", map[string]int{"Step": int(id), "Count": stepCount}))
+	if n := stepNumber(id); n > 0 {
+		w.step.SetText(lang.L("nav.step", map[string]int{"Step": n, "Count": stepCount}))
 	} else {
 		w.step.SetText("")
 	}
@@ -199,6 +196,10 @@ func (w *Wizard) show(id screenID) {
 	w.body.Objects = []fyne.CanvasObject{s.build()}
 	w.body.Refresh()
 	w.refreshNav()
+
+	if e, ok := s.(entered); ok {
+		e.enter()
+	}
 }
 
 // refreshNav updates Back and Next from the current screen. Screens call it whenever their
@@ -239,5 +240,83 @@ func (w *Wizard) onBack() {
 func (w *Wizard) onNext() {
 	if n := w.screens[w.current].nav(); n.ready && n.onNext != nil {
 		n.onNext()
+	}
+}
+
+// switchLanguage loads the translations of code, remembers the choice and rebuilds the window.
+func (w *Wizard) switchLanguage(code string) {
+	if err := SetLanguage(code); err != nil {
+		w.log.Error("switching language failed", "language", code, "err", err)
+		return
+	}
+	w.app.Preferences().SetString(PrefLanguage, code)
+	w.log.Info("language switched", "language", code)
+	w.Rebuild()
+}
+
+// openStore opens the credential store off the UI goroutine, because probing the OS keyring
+// may wait on D-Bus. Until it returns, the wizard keeps credentials for the session only.
+func (w *Wizard) openStore() {
+	if w.opts.OpenStore == nil {
+		return
+	}
+
+	type opened struct {
+		store   credentials.Store
+		problem *credentials.KeyringError
+	}
+	start(w.work, func(context.Context) (opened, error) {
+		store, problem := w.opts.OpenStore()
+		return opened{store, problem}, nil
+	}, func(o opened, _ error) {
+		if o.store != nil {
+			w.state.store = o.store
+		}
+		w.state.storeProblem = o.problem
+		if o.problem != nil {
+			w.log.Warn("credentials are kept for this session only", "cause", o.problem.Cause)
+		}
+		w.state.remember = w.state.store.Persistent() && !w.state.demo
+
+		// Welcome and credentials show what the store has, so they are built again.
+		if w.current == screenWelcome || w.current == screenCredentials {
+			w.show(w.current)
+		}
+	})
+}
+
+// startDemo starts the simulated platform off the UI goroutine and then opens the
+// credentials step, filled in with the simulator's credential.
+func (w *Wizard) startDemo() {
+	if w.opts.StartDemo == nil {
+		w.log.Error("demo mode is not available")
+		return
+	}
+
+	w.log.Info("starting the demo")
+	start(w.work, w.opts.StartDemo, func(demo Demo, err error) {
+		if err != nil {
+			w.log.Error("starting the demo failed", "err", err)
+			p := explain(err)
+			dialogError(w.window, p)
+			return
+		}
+		w.enterDemo(demo)
+		w.show(screenCredentials)
+	})
+}
+
+// enterDemo switches to the simulated platform and shows the demo banner from now on.
+func (w *Wizard) enterDemo(demo Demo) {
+	w.state.demo = true
+	w.state.backend = demo.Backend
+	w.state.disconnect()
+	w.state.creds = demo.Credentials
+	w.state.remember = false
+	if demo.JournalDir != "" {
+		w.state.journalDir = demo.JournalDir
+	}
+	if len(w.banner.Objects) == 0 {
+		w.banner.Add(demoBanner())
 	}
 }

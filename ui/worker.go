@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 )
@@ -12,15 +13,29 @@ import (
 type worker struct {
 	ctx    context.Context
 	cancel context.CancelFunc
-	jobs   sync.WaitGroup
 
-	// do runs a function on the UI goroutine. It is fyne.Do outside tests.
+	// do runs a function on the UI goroutine. It is fyne.Do, or enqueue in tests.
 	do func(func())
+
+	// mu guards inflight and queue. Fyne's headless test driver runs fyne.Do at once on the
+	// calling goroutine, which would let a job's result race with the test goroutine, so in
+	// tests the results wait in queue until wait runs them: the test goroutine then plays the
+	// UI goroutine.
+	mu       sync.Mutex
+	inflight int
+	queue    []func()
+	changed  chan struct{} // signalled when inflight or queue changes
 }
 
-func newWorker() *worker {
+// newWorker returns a worker that re-enters the UI with fyne.Do, or with a queue that wait
+// drains when queued is set.
+func newWorker(queued bool) *worker {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &worker{ctx: ctx, cancel: cancel, do: fyne.Do}
+	w := &worker{ctx: ctx, cancel: cancel, do: fyne.Do, changed: make(chan struct{}, 1)}
+	if queued {
+		w.do = w.enqueue
+	}
+	return w
 }
 
 // ui runs fn on the UI goroutine unless the window has closed, so late results never touch
@@ -39,20 +54,15 @@ func (w *worker) close() {
 	w.cancel()
 }
 
-// wait blocks until every job has returned and delivered its result. Tests call it between
-// a tap and their checks, because the headless driver runs fyne.Do on the job's goroutine.
-func (w *worker) wait() {
-	w.jobs.Wait()
-}
-
 // start runs job on a new goroutine and then done, with the job's result, on the UI goroutine.
-// The returned function cancels the job's context.
+// The returned function cancels the job's context. Because done runs on the UI goroutine, it
+// runs after the handler that called start has returned.
 func start[T any](w *worker, job func(ctx context.Context) (T, error), done func(T, error)) context.CancelFunc {
 	ctx, cancel := context.WithCancel(w.ctx)
 
-	w.jobs.Add(1)
+	w.begin()
 	go func() {
-		defer w.jobs.Done()
+		defer w.end()
 		defer cancel()
 
 		value, err := job(ctx)
@@ -60,4 +70,65 @@ func start[T any](w *worker, job func(ctx context.Context) (T, error), done func
 	}()
 
 	return cancel
+}
+
+// after runs fn on the UI goroutine once d has passed, unless the window has closed by then.
+func (w *worker) after(d time.Duration, fn func()) {
+	w.begin()
+	time.AfterFunc(d, func() {
+		defer w.end()
+		w.ui(fn)
+	})
+}
+
+func (w *worker) begin() {
+	w.mu.Lock()
+	w.inflight++
+	w.mu.Unlock()
+}
+
+func (w *worker) end() {
+	w.mu.Lock()
+	w.inflight--
+	w.mu.Unlock()
+	w.signal()
+}
+
+func (w *worker) signal() {
+	select {
+	case w.changed <- struct{}{}:
+	default:
+	}
+}
+
+// enqueue keeps fn for wait, in tests.
+func (w *worker) enqueue(fn func()) {
+	w.mu.Lock()
+	w.queue = append(w.queue, fn)
+	w.mu.Unlock()
+	w.signal()
+}
+
+// wait blocks until no job is in flight. In tests it also runs, on the calling goroutine, the
+// functions the jobs queued for the UI goroutine, including those of jobs they started. A
+// job queues its result before it counts as finished, so no result is left behind.
+func (w *worker) wait() {
+	for {
+		w.mu.Lock()
+		var fn func()
+		if len(w.queue) > 0 {
+			fn, w.queue = w.queue[0], w.queue[1:]
+		}
+		inflight := w.inflight
+		w.mu.Unlock()
+
+		switch {
+		case fn != nil:
+			fn()
+		case inflight == 0:
+			return
+		default:
+			<-w.changed
+		}
+	}
 }

@@ -1,0 +1,156 @@
+package ui
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/cioaep/setup/flows/links"
+	"github.com/cioaep/setup/flows/setup"
+)
+
+// timeLayout formats the time after which the webhook may be enabled, in local time.
+const timeLayout = "15:04"
+
+// doneStep hands over the result: the webhook URL with a Copy button, the IDs, links to Adobe
+// Experience Platform and Customer.io, and the steps to finish in Customer.io.
+type doneStep struct {
+	w *Wizard
+
+	webhook     *widget.Label
+	copyWebhook *widget.Button
+	copyFlow    *widget.Button
+	copyInlet   *widget.Button
+	copyDataset *widget.Button
+	openAEP     *widget.Button
+	fallback    *fyne.Container
+
+	// slot is where a later panel, such as creating the Customer.io webhook, goes.
+	slot *fyne.Container
+}
+
+func (s *doneStep) title() string {
+	return lang.L("done.title")
+}
+
+func (s *doneStep) nav() navigation {
+	return navigation{
+		back:   func() { s.w.show(screenWelcome) },
+		next:   "",
+		ready:  false,
+		onNext: nil,
+	}
+}
+
+// showLastSetup opens the Done screen with a result saved by an earlier run.
+func (w *Wizard) showLastSetup(result setup.Result) {
+	w.state.result = &result
+	w.show(screenDone)
+}
+
+func (s *doneStep) build() fyne.CanvasObject {
+	result := s.w.state.result
+	s.slot = container.NewVBox()
+	if result == nil {
+		return newNote(lang.L("done.nothing"))
+	}
+
+	heading := widget.NewLabelWithStyle(lang.L("done.ready"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+
+	webhook, copyWebhook := s.w.newCopyField(result.WebhookURL)
+	s.webhook = webhook.Objects[0].(*widget.Label)
+	s.copyWebhook = copyWebhook
+	s.copyWebhook.Importance = widget.HighImportance
+	webhookCard := widget.NewCard("", lang.L("done.webhook"), webhook)
+
+	flow, copyFlow := s.w.newCopyField(result.FlowID)
+	inlet, copyInlet := s.w.newCopyField(result.InletURL)
+	dataset, copyDataset := s.w.newCopyField(result.DatasetID)
+	s.copyFlow, s.copyInlet, s.copyDataset = copyFlow, copyInlet, copyDataset
+	details := widget.NewForm(
+		widget.NewFormItem(lang.L("done.flow_id"), flow),
+		widget.NewFormItem(lang.L("done.inlet"), inlet),
+		widget.NewFormItem(lang.L("done.dataset_id"), dataset),
+		widget.NewFormItem(lang.L("done.sandbox"), widget.NewLabel(result.Sandbox)),
+	)
+
+	s.fallback = container.NewVBox()
+	s.openAEP = widget.NewButtonWithIcon(lang.L("done.open_aep"), theme.ComputerIcon(), func() {
+		s.w.openLink(links.DataflowPage(result.Sandbox, result.FlowID), s.fallback)
+	})
+
+	content := container.NewVBox(
+		heading,
+		webhookCard,
+		s.waitNotice(*result),
+		details,
+		container.NewHBox(s.openAEP),
+		s.fallback,
+		s.instructions(*result),
+	)
+
+	// The slot sits below a separator so that a later panel reads as a separate task.
+	if s.w.opts.DonePanel != nil {
+		s.slot.Add(s.w.opts.DonePanel(*result))
+	}
+	content.Add(widget.NewSeparator())
+	content.Add(s.slot)
+	return container.NewVScroll(content)
+}
+
+// waitNotice asks to wait about five minutes after the dataflow was created before enabling
+// the webhook, because Adobe may drop data sent to a streaming dataflow earlier.
+func (s *doneStep) waitNotice(result setup.Result) fyne.CanvasObject {
+	text := lang.L("done.wait_done")
+	if s.w.opts.Now().Before(result.SendAfter) {
+		text = lang.L("done.wait", map[string]string{"Time": result.SendAfter.Local().Format(timeLayout)})
+	}
+	notice := newWrappedLabel(text)
+	notice.Importance = widget.WarningImportance
+	return container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), nil, notice)
+}
+
+// instructions lists the steps to finish in Customer.io, with the event groups chosen on the
+// events step.
+func (s *doneStep) instructions(result setup.Result) fyne.CanvasObject {
+	events := make([]string, len(result.EventGroups))
+	for i, g := range result.EventGroups {
+		events[i] = groupName(g)
+	}
+	eventsLine := lang.L("done.step_events_any")
+	if len(events) > 0 {
+		eventsLine = lang.L("done.step_events", map[string]string{"Events": strings.Join(events, ", ")})
+	}
+
+	lines := []string{
+		lang.L("done.step_open"),
+		lang.L("done.step_paste"),
+		eventsLine,
+		lang.L("done.step_save"),
+	}
+	steps := container.NewVBox()
+	for i, line := range lines {
+		number := widget.NewLabelWithStyle(lang.L("done.step_number", map[string]int{"Number": i + 1}), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		steps.Add(container.NewBorder(nil, nil, number, nil, newWrappedLabel(line)))
+	}
+
+	fallback := container.NewVBox()
+	openUS := widget.NewButtonWithIcon(lang.L("done.open_cio_us"), theme.MailSendIcon(), func() { s.openCustomerIO(links.RegionUS, fallback) })
+	openEU := widget.NewButtonWithIcon(lang.L("done.open_cio_eu"), theme.MailSendIcon(), func() { s.openCustomerIO(links.RegionEU, fallback) })
+	steps.Add(container.NewHBox(openUS, openEU))
+	steps.Add(fallback)
+	return widget.NewCard(lang.L("done.instructions"), "", steps)
+}
+
+func (s *doneStep) openCustomerIO(region string, fallback *fyne.Container) {
+	url, err := links.CustomerIOReportingWebhooks(region)
+	if err != nil {
+		s.w.log.Error("building the Customer.io link failed", "region", region, "err", err)
+		return
+	}
+	s.w.openLink(url, fallback)
+}
