@@ -201,7 +201,7 @@ func (f *fakePlatform) ListRuns(ctx context.Context, flowID string, since time.T
 
 	var runs []aep.Run
 	for _, run := range f.runs {
-		if run.FlowID == flowID && !run.WindowStart.Before(since) {
+		if run.FlowID == flowID && !run.WindowEnd.Before(since) {
 			runs = append(runs, run)
 		}
 	}

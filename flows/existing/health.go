@@ -19,8 +19,10 @@ type Health struct {
 	Sandbox string
 	FlowID  string
 
-	// Since and Until delimit the runs counted: runs that started at or after
-	// Since. Until is the time Health was called with.
+	// Since and Until delimit the runs counted: every run whose window
+	// overlaps them counts in full, so a run that started before Since adds
+	// records from before Since too. Until is the time Health was called
+	// with.
 	Since time.Time
 	Until time.Time
 
@@ -33,11 +35,10 @@ type Health struct {
 	Ingested int64
 	Failed   int64
 
-	// LastEventAt is when the newest event arrived, as closely as the runs
-	// tell: the end of the newest run window that received records, or
-	// Until when that window is still open. It is zero when no run received
-	// anything.
-	LastEventAt time.Time
+	// LastEvent is the window of the newest run that received records, so
+	// the newest event arrived between its Start and End. End is Until while
+	// the window is still open. Both are zero when no run received anything.
+	LastEvent Window
 
 	// LastStatus is the status of the newest run, e.g. "success" or
 	// "failed". It is empty when there was no run.
@@ -46,6 +47,12 @@ type Health struct {
 	// Errors lists the distinct errors of the runs, newest first, at most
 	// five.
 	Errors []RunError
+}
+
+// Window is a time range of a streaming run.
+type Window struct {
+	Start time.Time
+	End   time.Time
 }
 
 // RunError is one distinct error reported by the dataflow's runs.
@@ -57,8 +64,8 @@ type RunError struct {
 	LastSeen time.Time // start of the newest run that reported it
 }
 
-// Health sums the dataflow's runs that started in the HealthWindow before
-// now. It keeps no state, so a refresh is just another call.
+// Health sums the dataflow's runs whose window overlaps the HealthWindow
+// before now. It keeps no state, so a refresh is just another call.
 func (s *Service) Health(ctx context.Context, sandbox, flowID string, now time.Time) (Health, error) {
 	flow := Resource{Kind: KindFlow, ID: flowID}
 	if flowID == "" {
@@ -80,20 +87,24 @@ func (s *Service) Health(ctx context.Context, sandbox, flowID string, now time.T
 	return health, nil
 }
 
-// summarizeRuns adds up the runs that started in [since, now]. It skips runs
-// outside that range in case the service returns them anyway.
+// summarizeRuns adds up the runs whose window overlaps [since, now]. It skips
+// other runs in case the service returns them anyway.
 func summarizeRuns(runs []aep.Run, since, now time.Time) Health {
 	health := Health{Since: since, Until: now}
 
 	var counted []aep.Run
 	for _, run := range runs {
-		if run.WindowStart.Before(since) || run.WindowStart.After(now) {
+		end := run.WindowEnd
+		if end.IsZero() {
+			end = run.WindowStart
+		}
+		if end.Before(since) || run.WindowStart.After(now) {
 			continue
 		}
 		counted = append(counted, run)
 	}
 
-	// Newest first, so LastStatus, LastEventAt and the error order come from
+	// Newest first, so LastStatus, LastEvent and the error order come from
 	// the most recent runs.
 	slices.SortStableFunc(counted, func(a, b aep.Run) int {
 		return b.WindowStart.Compare(a.WindowStart)
@@ -109,8 +120,8 @@ func summarizeRuns(runs []aep.Run, since, now time.Time) Health {
 		if health.LastStatus == "" {
 			health.LastStatus = run.Status
 		}
-		if health.LastEventAt.IsZero() && run.InputRecords > 0 {
-			health.LastEventAt = lastEventTime(run, now)
+		if health.LastEvent.Start.IsZero() && run.InputRecords > 0 {
+			health.LastEvent = lastEventWindow(run, now)
 		}
 
 		for _, runErr := range run.Errors {
@@ -132,11 +143,12 @@ func summarizeRuns(runs []aep.Run, since, now time.Time) Health {
 	return health
 }
 
-// lastEventTime returns the latest time an event of run can have arrived:
-// the end of its window, or now while the window is still open.
-func lastEventTime(run aep.Run, now time.Time) time.Time {
-	if run.WindowEnd.IsZero() || run.WindowEnd.After(now) {
-		return now
+// lastEventWindow returns the window of run, ending at now while it is still
+// open.
+func lastEventWindow(run aep.Run, now time.Time) Window {
+	window := Window{Start: run.WindowStart, End: run.WindowEnd}
+	if window.End.IsZero() || window.End.After(now) {
+		window.End = now
 	}
-	return run.WindowEnd
+	return window
 }

@@ -22,8 +22,8 @@ func TestSummarizeRunsEmpty(t *testing.T) {
 		t.Errorf("records received %d, ingested %d, failed %d, expected 0 each",
 			health.Received, health.Ingested, health.Failed)
 	}
-	if !health.LastEventAt.IsZero() {
-		t.Errorf("LastEventAt = %v, expected zero", health.LastEventAt)
+	if health.LastEvent != (Window{}) {
+		t.Errorf("LastEvent = %+v, expected zero", health.LastEvent)
 	}
 	if health.LastStatus != "" {
 		t.Errorf("LastStatus = %q, expected empty", health.LastStatus)
@@ -51,22 +51,27 @@ func TestSummarizeRunsCounts(t *testing.T) {
 			Status: "success",
 		},
 		{
-			// Older than the window, so not counted.
-			WindowStart: since.Add(-time.Minute), WindowEnd: since.Add(time.Minute),
+			// Ends before the window, so not counted.
+			WindowStart: since.Add(-time.Hour), WindowEnd: since.Add(-time.Minute),
 			InputRecords: 100, OutputRecords: 100, Status: "success",
+		},
+		{
+			// Overlaps the start of the window, so counted in full.
+			WindowStart: since.Add(-time.Minute), WindowEnd: since.Add(time.Minute),
+			InputRecords: 2, OutputRecords: 2, Status: "success",
 		},
 	}
 
 	health := summarizeRuns(runs, since, healthNow)
 
-	if health.Runs != 3 {
-		t.Errorf("Runs = %d, expected 3", health.Runs)
+	if health.Runs != 4 {
+		t.Errorf("Runs = %d, expected 4", health.Runs)
 	}
-	if health.Received != 8 {
-		t.Errorf("Received = %d, expected 8", health.Received)
+	if health.Received != 10 {
+		t.Errorf("Received = %d, expected 10", health.Received)
 	}
-	if health.Ingested != 5 {
-		t.Errorf("Ingested = %d, expected 5", health.Ingested)
+	if health.Ingested != 7 {
+		t.Errorf("Ingested = %d, expected 7", health.Ingested)
 	}
 	if health.Failed != 3 {
 		t.Errorf("Failed = %d, expected 3", health.Failed)
@@ -74,8 +79,9 @@ func TestSummarizeRunsCounts(t *testing.T) {
 	if health.LastStatus != "success" {
 		t.Errorf("LastStatus = %q, expected success", health.LastStatus)
 	}
-	if want := healthNow.Add(-30 * time.Minute); !health.LastEventAt.Equal(want) {
-		t.Errorf("LastEventAt = %v, expected %v", health.LastEventAt, want)
+	wantLast := Window{Start: healthNow.Add(-time.Hour), End: healthNow.Add(-30 * time.Minute)}
+	if health.LastEvent != wantLast {
+		t.Errorf("LastEvent = %+v, expected %+v", health.LastEvent, wantLast)
 	}
 
 	wantErrors := []RunError{
@@ -95,8 +101,9 @@ func TestSummarizeRunsOpenWindow(t *testing.T) {
 
 	health := summarizeRuns(runs, healthNow.Add(-HealthWindow), healthNow)
 
-	if !health.LastEventAt.Equal(healthNow) {
-		t.Errorf("LastEventAt = %v, expected now (%v) for an open window", health.LastEventAt, healthNow)
+	want := Window{Start: healthNow.Add(-5 * time.Minute), End: healthNow}
+	if health.LastEvent != want {
+		t.Errorf("LastEvent = %+v, expected %+v for an open window", health.LastEvent, want)
 	}
 }
 
@@ -126,8 +133,10 @@ func TestSummarizeRunsLimitsErrors(t *testing.T) {
 func TestHealthQueriesWindow(t *testing.T) {
 	fake := newFakePlatform()
 	fake.runs = []aep.Run{
-		{FlowID: "flow-1", WindowStart: healthNow.Add(-time.Hour), InputRecords: 2, OutputRecords: 2},
-		{FlowID: "flow-2", WindowStart: healthNow.Add(-time.Hour), InputRecords: 7, OutputRecords: 7},
+		{FlowID: "flow-1", WindowStart: healthNow.Add(-time.Hour), WindowEnd: healthNow,
+			InputRecords: 2, OutputRecords: 2},
+		{FlowID: "flow-2", WindowStart: healthNow.Add(-time.Hour), WindowEnd: healthNow,
+			InputRecords: 7, OutputRecords: 7},
 	}
 	service := newFakeService(fake, Options{})
 
