@@ -16,8 +16,10 @@ func (s *Service) Enable(ctx context.Context, setup Setup) (Setup, error) {
 }
 
 // Disable disables the setup's dataflow and returns the setup with its new
-// state. A disabled dataflow rejects the events Customer.io posts, and
-// Customer.io retries them and holds back later events until it gives up.
+// state.
+// NOTE: Adobe does not document what the inlet answers for a disabled
+// dataflow. If it rejects posts, Customer.io retries each one for up to seven
+// days and holds back the later events behind it.
 func (s *Service) Disable(ctx context.Context, setup Setup) (Setup, error) {
 	return s.setState(ctx, setup, "Disable", stateDisabled)
 }
@@ -88,7 +90,7 @@ func (s *Service) DescribeDelete(setup Setup) DeletePlan {
 	return plan
 }
 
-// DeleteResult is what Delete removed.
+// DeleteResult is the outcome of Delete.
 type DeleteResult struct {
 	// Deleted lists the resources Delete removed, in order.
 	Deleted []Resource

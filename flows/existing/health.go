@@ -14,7 +14,8 @@ const HealthWindow = 24 * time.Hour
 // maxRecentErrors bounds Health.Errors, which the UI shows as a short list.
 const maxRecentErrors = 5
 
-// Health is what a dataflow received and ingested during HealthWindow.
+// Health is the summary of a dataflow's runs during HealthWindow: records
+// received, ingested and failed, the newest event and the recent errors.
 type Health struct {
 	Sandbox string
 	FlowID  string

@@ -14,9 +14,9 @@ import (
 // its connections, its target dataset and its webhook URL.
 //
 // It looks up the details of several dataflows at the same time, at most
-// Options.Concurrency. A failed detail look-up does not fail the list: the
-// setup keeps what was found and DetailsErr says what is missing, because
-// the webhook URL alone already answers the most common question.
+// Options.Concurrency. A failed detail look-up does not fail the list,
+// because the webhook URL alone is what most users come back for. The setup
+// keeps what was found, and its DetailsErr names what is missing.
 func (s *Service) List(ctx context.Context, sandbox string) ([]Setup, error) {
 	client := s.open(sandbox)
 	s.log.Info("listing Customer.io setups", "sandbox", sandbox)

@@ -112,8 +112,8 @@ type Setup struct {
 	// ID in the x-adobe-flow-id query parameter. It is empty while InletURL is.
 	WebhookURL string
 
-	// DetailsErr is why some details above are missing, or nil when every
-	// look-up succeeded. The dataflow itself was found either way.
+	// DetailsErr is the error of the failed detail look-ups, or nil when
+	// every look-up succeeded. The dataflow itself was found either way.
 	DetailsErr error
 }
 

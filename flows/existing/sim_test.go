@@ -129,7 +129,7 @@ func post(t *testing.T, webhookURL, contentType, body string) int {
 	return resp.StatusCode
 }
 
-// customerIOEvent returns a Customer.io reporting event; an empty eventID
+// customerIOEvent returns a Customer.io reporting event. An empty eventID
 // leaves event_id out.
 func customerIOEvent(eventID string) string {
 	event := map[string]any{
@@ -228,7 +228,7 @@ func TestSimListWithoutStandIn(t *testing.T) {
 
 func TestSimDeleteRemovesThree(t *testing.T) {
 	env := newSimEnv(t)
-	kept := env.createSetup(t)
+	remaining := env.createSetup(t)
 	deleted := env.createSetup(t)
 
 	var target Setup
@@ -266,8 +266,8 @@ func TestSimDeleteRemovesThree(t *testing.T) {
 	}
 
 	setups := env.list(t)
-	if len(setups) != 1 || setups[0].FlowID != kept.FlowID {
-		t.Errorf("List after Delete returned %+v, expected only %s", setups, kept.FlowID)
+	if len(setups) != 1 || setups[0].FlowID != remaining.FlowID {
+		t.Errorf("List after Delete returned %+v, expected only %s", setups, remaining.FlowID)
 	}
 
 	// A second Delete finds everything gone and removes nothing else.
@@ -459,7 +459,7 @@ func compareResources(t *testing.T, got, want sim.Resources) {
 }
 
 // withConnections adds the source and target connection look-ups that
-// *aep.SandboxClient does not publish yet, answered by connectionStandIn.
+// *aep.SandboxClient does not publish yet, served by connectionStandIn.
 type withConnections struct {
 	*aep.SandboxClient
 	standIn *connectionStandIn
