@@ -95,6 +95,7 @@ func TestCustomerIOEventInvalid(t *testing.T) {
 }
 
 func TestCustomerIOEventNotJSON(t *testing.T) {
+	specDir(t)
 	err := contract.ValidateCustomerIOEvent([]byte(`{"event_id":`))
 	if err == nil || !strings.Contains(err.Error(), "not valid JSON") {
 		t.Errorf("ValidateCustomerIOEvent error = %v, want invalid JSON", err)
@@ -102,10 +103,13 @@ func TestCustomerIOEventNotJSON(t *testing.T) {
 }
 
 func TestCustomerIOArrayRejected(t *testing.T) {
+	specDir(t)
+
 	// Customer.io posts one event per request, never an array.
 	err := contract.ValidateCustomerIOEvent([]byte(`[{"event_id":"01JP2AXG9RWYX8JJCX26AS19E3"}]`))
-	if err == nil {
-		t.Error("ValidateCustomerIOEvent accepted an array of events")
+	var eventErr *contract.EventError
+	if !errors.As(err, &eventErr) {
+		t.Errorf("ValidateCustomerIOEvent error = %v, want an *EventError for an array of events", err)
 	}
 }
 

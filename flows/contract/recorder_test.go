@@ -329,7 +329,13 @@ func TestRecorderHijackedConnection(t *testing.T) {
 		conn.Close()
 	})
 	recorder := loadSpecs(t).NewRecorder(nil)
-	server := httptest.NewServer(recorder.Middleware(reset))
+	// The client sees the reset before the recorder has filed the exchange,
+	// so the test waits for the handler chain to return.
+	served := make(chan struct{})
+	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		defer close(served)
+		recorder.Middleware(reset).ServeHTTP(w, req)
+	}))
 	defer server.Close()
 
 	req := platformRequest(http.MethodGet, server.URL+"/data/foundation/flowservice/flows/4982698b", "")
@@ -338,6 +344,7 @@ func TestRecorderHijackedConnection(t *testing.T) {
 		resp.Body.Close()
 		t.Fatal("request succeeded, want a connection reset")
 	}
+	<-served
 
 	report := recorder.Report()
 	requireNoViolations(t, report)
