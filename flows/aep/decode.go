@@ -120,9 +120,16 @@ func causeOf(r *request, e *Error) Cause {
 		return CauseOrgHeader
 	}
 
+	// On the Customer.io connection spec, "not found" and "invalid spec ID"
+	// mean that the sandbox does not offer the source, not that a resource
+	// of ours is gone.
+	checkingSource := r.op == "CheckCustomerIOSource"
+
 	if service, number, ok := splitProblemCode(e.Code); ok && service == "FLOW" {
 		switch {
 		case number == 1100:
+			return CauseSourceNotProvisioned
+		case checkingSource && (number == 1101 || number == 1413 || number == 1439):
 			return CauseSourceNotProvisioned
 		case number == 1425:
 			return CauseSchemaMismatch
@@ -136,9 +143,7 @@ func causeOf(r *request, e *Error) Cause {
 	}
 
 	if e.Status == http.StatusNotFound {
-		// A 404 on the Customer.io connection spec means that the sandbox
-		// does not offer the source, not that a resource of ours is gone.
-		if r.op == "CheckCustomerIOSource" {
+		if checkingSource {
 			return CauseSourceNotProvisioned
 		}
 		return CauseNotFound
