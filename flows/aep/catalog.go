@@ -12,8 +12,8 @@ import (
 
 const catalogBasePath = "/data/foundation/catalog/dataSets"
 
-// Catalog paging. A page holds at most 100 datasets and the response tells
-// neither the total nor whether more follow, so pages are requested in
+// Catalog paging. A page holds at most 100 datasets and the response contains
+// neither the total nor a link to the next page, so pages are requested in
 // windows of datasetPageWindow at once until one comes back short. A big
 // org has 10000 datasets: 100 pages, 25 windows.
 const (

@@ -78,8 +78,8 @@ type dpValidation struct {
 	} `json:"validationResponse"`
 }
 
-// ValidateMappingSet asks Data Prep to validate spec without creating it.
-// It returns one issue per failed check; an empty result means the mapping
+// ValidateMappingSet validates spec with Data Prep without creating it. It
+// returns one issue per failed check, and an empty result means the mapping
 // set is valid. An issue's Index is the position of its mapping in
 // spec.Mappings, or -1 when the check concerns the whole set, such as a
 // required destination that no mapping fills.

@@ -41,8 +41,8 @@ type errorBody struct {
 var problemCode = regexp.MustCompile(`^([A-Z]+)-(\d+)-(\d+)$`)
 
 // decodeError turns an error response into an *Error with its cause. The
-// raw body never becomes part of the error text: where no known field
-// carries a message, the HTTP status text stands in.
+// raw body never becomes part of the error text. Where no known field
+// carries a message, the HTTP status text is used instead.
 func (c *Client) decodeError(r *request, status int, header http.Header, body []byte) *Error {
 	e := &Error{
 		Op:        r.op,
@@ -194,8 +194,8 @@ func (e *Error) retryable() bool {
 
 // ambiguous reports whether the service may have acted on a request that
 // failed: it timed out or broke after being sent, its response was garbled,
-// or the service answered with a 5xx. A create is then looked up before it
-// is sent again.
+// or the service returned a 5xx. A create is then looked up before it is
+// sent again.
 func (e *Error) ambiguous() bool {
 	switch e.Cause {
 	case CauseNetwork:
@@ -209,9 +209,9 @@ func (e *Error) ambiguous() bool {
 // permissionNames are the Experience Platform permissions that each call
 // needs, from the GenericStreamingAEP flow spec ("View Sources", "Manage
 // Sources") and the access control guide.
-// NOTE: unconfirmed which permission Adobe checks for the Data Prep calls;
-// they are listed under Manage Sources because the UI creates mapping sets
-// inside the sources workflow.
+// NOTE: unconfirmed which permission Adobe checks for the Data Prep calls.
+// They are listed under Manage Sources because Adobe's UI creates mapping
+// sets inside the sources workflow.
 var permissionNames = map[string]string{
 	"CheckCustomerIOSource":      "View Sources",
 	"FindSourceConnectionByName": "View Sources",

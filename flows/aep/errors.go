@@ -55,7 +55,7 @@ const (
 	// schema differs from the target dataset's schema.
 	CauseSchemaMismatch Cause = "schema_mismatch"
 
-	// CauseTokenExpired: the gateway still answered 401013 after a fresh
+	// CauseTokenExpired: the gateway still returned 401013 after a fresh
 	// token was fetched.
 	CauseTokenExpired Cause = "token_expired"
 
@@ -76,7 +76,7 @@ const (
 	CauseCanceled Cause = "canceled"
 
 	// CauseOther: any other Adobe error. Status, Code, Message and RequestID
-	// say what happened.
+	// describe it.
 	CauseOther Cause = "other"
 )
 

@@ -141,11 +141,11 @@ func asError(r *request, err error) *Error {
 }
 
 // createOrFind sends a create request with retries but never replays it
-// blindly. After an ambiguous failure (a timeout, a broken connection, a
-// garbled response or a 5xx once the request was sent) the service may have
-// created the resource, so the next attempt first calls lookup, and posts
+// blindly. An ambiguous failure is a timeout, a broken connection, a garbled
+// response or a 5xx once the request was sent. The service may then have
+// created the resource, so the next attempt first calls lookup and posts
 // again only when lookup finds nothing. found reports that lookup returned
-// the resource, which lookup then holds; otherwise out holds the response.
+// the resource, which lookup then holds. Otherwise out holds the response.
 func (c *Client) createOrFind(ctx context.Context, r *request, out any, lookup func(ctx context.Context) (bool, error)) (found bool, err error) {
 	ambiguous := false
 

@@ -66,7 +66,7 @@ func (c *Client) ListSandboxes(ctx context.Context) ([]Sandbox, error) {
 	return all, nil
 }
 
-// sandboxRequest returns a gateway request that carries the sandbox header.
+// request returns a gateway request that carries the sandbox header.
 func (s *SandboxClient) request(op, method, path string, body any) (*request, error) {
 	r, err := newRequest(op, method, path, body)
 	if err != nil {

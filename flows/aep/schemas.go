@@ -16,7 +16,7 @@ const (
 )
 
 // Schema Registry lists return at most 300 results per response, whatever
-// the limit asks for.
+// limit the request sets.
 const (
 	xdmPageSize    = 300
 	maxXDMPages    = 100

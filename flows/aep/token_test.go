@@ -326,3 +326,29 @@ func TestNewRequiresCredentials(t *testing.T) {
 		}
 	}
 }
+
+func TestTokenFailureNotRetriedTwice(t *testing.T) {
+	env := newTestEnv(t, func(c *Config) { c.MaxAttempts = 3 })
+	env.ims.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		env.ims.requests.Add(1)
+		w.WriteHeader(http.StatusServiceUnavailable)
+	})
+	env.gw.Handle(sandboxesPattern, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, sandboxesBody("prod"))
+	})
+
+	_, err := env.client.ListSandboxes(context.Background())
+	var e *Error
+	if !errors.As(err, &e) {
+		t.Fatalf("error = %v, want *Error", err)
+	}
+	if e.Op != "Connect" {
+		t.Errorf("op = %q, want Connect (the token request failed)", e.Op)
+	}
+	if n := env.ims.requests.Load(); n != 3 {
+		t.Errorf("token requests = %d, want 3 (the token retries only)", n)
+	}
+	if calls := env.gw.Calls(sandboxesPattern); calls != 0 {
+		t.Errorf("gateway calls = %d, want 0", calls)
+	}
+}

@@ -78,27 +78,29 @@ func (c *Client) do(ctx context.Context, r *request, out any) error {
 // gateway rejected never reached the service, so repeating it cannot create
 // anything twice, even a POST.
 func (c *Client) attempt(ctx context.Context, r *request, attempt int, out any) error {
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.RequestTimeout)
-	defer cancel()
-
+	// The token comes from the caller's context, not the attempt's: a token
+	// request has its own timeout and retries.
 	token := ""
 	if !r.ims {
 		var err error
-		if token, err = c.tokens.get(ctx); err != nil {
+		if token, err = c.token(ctx); err != nil {
 			return err
 		}
 	}
 
-	resp, err := c.send(ctx, r, attempt, token)
+	attemptCtx, cancel := context.WithTimeout(ctx, c.cfg.RequestTimeout)
+	defer cancel()
+
+	resp, err := c.send(attemptCtx, r, attempt, token)
 	if err == nil && !r.ims && resp.status == http.StatusUnauthorized {
 		c.log.LogAttrs(ctx, slog.LevelInfo, "aep token rejected, fetching a new one",
 			slog.String("op", r.op), slog.String("request_id", resp.requestID))
 
 		c.tokens.invalidate(token)
-		if token, err = c.tokens.get(ctx); err != nil {
+		if token, err = c.token(ctx); err != nil {
 			return err
 		}
-		resp, err = c.send(ctx, r, attempt, token)
+		resp, err = c.send(attemptCtx, r, attempt, token)
 	}
 	if err != nil {
 		return err
@@ -128,6 +130,20 @@ func (c *Client) attempt(ctx context.Context, r *request, attempt int, out any) 
 		}
 	}
 	return nil
+}
+
+// token returns a valid access token. Its errors are final for the calling
+// operation, because the token request has made its own retries.
+func (c *Client) token(ctx context.Context) (string, error) {
+	token, err := c.tokens.get(ctx)
+	if err != nil {
+		var e *Error
+		if errors.As(err, &e) {
+			e.final = true
+		}
+		return "", err
+	}
+	return token, nil
 }
 
 // send performs one HTTP exchange and returns any complete response, error

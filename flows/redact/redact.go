@@ -115,7 +115,8 @@ type Handler struct {
 }
 
 // NewHandler returns a handler that removes the values in secrets, and the
-// values of attributes whose key looks like a secret, before inner sees them.
+// values of attributes whose key looks like a secret, before inner receives
+// them.
 // secrets may be nil, in which case only secret-looking keys are redacted.
 func NewHandler(inner slog.Handler, secrets *Secrets) *Handler {
 	return &Handler{inner: inner, secrets: secrets}
