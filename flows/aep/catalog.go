@@ -19,7 +19,11 @@ const catalogBasePath = "/data/foundation/catalog/dataSets"
 const (
 	datasetPageSize   = 100
 	datasetPageWindow = 4
-	maxDatasetPages   = 1000
+
+	// maxDatasetPages stops a listing after 100000 datasets, ten times the
+	// biggest org the wizard is built for, so a server that keeps returning
+	// full pages cannot loop forever.
+	maxDatasetPages = 1000
 )
 
 // datasetProperties trims each dataset to the fields the wizard reads.
