@@ -255,6 +255,32 @@ func (s *SandboxClient) findConnection(ctx context.Context, op, path, name strin
 	return best.connection(), true, nil
 }
 
+// GetSourceConnection reads one source connection by ID.
+func (s *SandboxClient) GetSourceConnection(ctx context.Context, id string) (Connection, error) {
+	return s.getConnection(ctx, "GetSourceConnection", "/sourceConnections", id)
+}
+
+// GetTargetConnection reads one target connection by ID, including the dataset and schema
+// it writes to.
+func (s *SandboxClient) GetTargetConnection(ctx context.Context, id string) (Connection, error) {
+	return s.getConnection(ctx, "GetTargetConnection", "/targetConnections", id)
+}
+
+func (s *SandboxClient) getConnection(ctx context.Context, op, path, id string) (Connection, error) {
+	r, _ := s.request(op, http.MethodGet, gatewayPath(flowServicePath+path, id), nil)
+
+	// Like flows, a single connection comes back as a list of one.
+	var list fsList[fsConnection]
+	if err := s.c.do(ctx, r, &list); err != nil {
+		return Connection{}, err
+	}
+	if len(list.Items) == 0 {
+		return Connection{}, &Error{Op: r.op, Cause: CauseNotFound, Status: http.StatusOK, Sandbox: s.name,
+			Message: "the response does not contain connection " + id}
+	}
+	return list.Items[0].connection(), nil
+}
+
 // DeleteSourceConnection deletes a source connection.
 func (s *SandboxClient) DeleteSourceConnection(ctx context.Context, id string) error {
 	r, _ := s.request("DeleteSourceConnection", http.MethodDelete, gatewayPath(flowServicePath+"/sourceConnections", id), nil)

@@ -36,9 +36,11 @@ var clientRoutes = []string{
 	sim.RouteDeleteFieldGroup,
 	sim.RouteConnectionSpec,
 	sim.RouteSourceConnections,
+	sim.RouteSourceConnection,
 	sim.RouteCreateSourceConnection,
 	sim.RouteDeleteSourceConnection,
 	sim.RouteTargetConnections,
+	sim.RouteTargetConnection,
 	sim.RouteCreateTargetConnection,
 	sim.RouteDeleteTargetConnection,
 	sim.RouteValidateMappingSet,
@@ -211,6 +213,8 @@ func TestClientContract(t *testing.T) {
 	must(t, "CreateSourceConnection", err)
 	_, found, err = sandbox.FindSourceConnectionByName(ctx, "Contract test source "+stamp)
 	mustFind(t, "FindSourceConnectionByName", found, err)
+	_, err = sandbox.GetSourceConnection(ctx, source.ID)
+	must(t, "GetSourceConnection", err)
 
 	target, err := sandbox.CreateTargetConnection(ctx, aep.TargetConnectionSpec{
 		Name:        "Contract test target " + stamp,
@@ -221,6 +225,11 @@ func TestClientContract(t *testing.T) {
 	must(t, "CreateTargetConnection", err)
 	_, found, err = sandbox.FindTargetConnectionByName(ctx, "Contract test target "+stamp)
 	mustFind(t, "FindTargetConnectionByName", found, err)
+	readTarget, err := sandbox.GetTargetConnection(ctx, target.ID)
+	must(t, "GetTargetConnection", err)
+	if readTarget.DatasetID != dataset.ID {
+		t.Errorf("GetTargetConnection dataset = %q, want %q", readTarget.DatasetID, dataset.ID)
+	}
 
 	mappingStart := time.Now()
 	mappingSpec := aep.MappingSetSpec{
@@ -328,8 +337,8 @@ var calledMethods = []string{
 	"SandboxClient.CreateSchema", "SandboxClient.DeleteSchema",
 	"SandboxClient.FindFieldGroupByTitle", "SandboxClient.CreateFieldGroup", "SandboxClient.DeleteFieldGroup",
 	"SandboxClient.CheckCustomerIOSource",
-	"SandboxClient.CreateSourceConnection", "SandboxClient.FindSourceConnectionByName", "SandboxClient.DeleteSourceConnection",
-	"SandboxClient.CreateTargetConnection", "SandboxClient.FindTargetConnectionByName", "SandboxClient.DeleteTargetConnection",
+	"SandboxClient.CreateSourceConnection", "SandboxClient.FindSourceConnectionByName", "SandboxClient.GetSourceConnection", "SandboxClient.DeleteSourceConnection",
+	"SandboxClient.CreateTargetConnection", "SandboxClient.FindTargetConnectionByName", "SandboxClient.GetTargetConnection", "SandboxClient.DeleteTargetConnection",
 	"SandboxClient.ValidateMappingSet", "SandboxClient.CreateMappingSet", "SandboxClient.FindMappingSet", "SandboxClient.DeleteMappingSet",
 	"SandboxClient.CreateFlow", "SandboxClient.GetFlow", "SandboxClient.FindFlowByName", "SandboxClient.ListCustomerIOFlows",
 	"SandboxClient.EnableFlow", "SandboxClient.DisableFlow", "SandboxClient.DeleteFlow",

@@ -209,7 +209,7 @@ func TestSimListTwoSetups(t *testing.T) {
 	}
 }
 
-func TestSimListWithoutStandIn(t *testing.T) {
+func TestSimListWithRealClient(t *testing.T) {
 	env := newSimEnv(t)
 	result := env.createSetup(t)
 
@@ -223,6 +223,9 @@ func TestSimListWithoutStandIn(t *testing.T) {
 	}
 	if setups[0].WebhookURL != result.WebhookURL {
 		t.Errorf("WebhookURL = %s, expected %s", setups[0].WebhookURL, result.WebhookURL)
+	}
+	if setups[0].DatasetID != result.DatasetID {
+		t.Errorf("DatasetID = %q, expected %q", setups[0].DatasetID, result.DatasetID)
 	}
 }
 
