@@ -94,11 +94,13 @@ func (r *Runner) check() error {
 	return nil
 }
 
+// now returns the current time without its monotonic clock reading, so
+// times read back from the journal equal the ones written.
 func (r *Runner) now() time.Time {
 	if r.Now != nil {
-		return r.Now()
+		return r.Now().Round(0)
 	}
-	return time.Now()
+	return time.Now().Round(0)
 }
 
 func (r *Runner) logger() *slog.Logger {
@@ -361,14 +363,24 @@ func (j *journal) hasResource(kind ResourceKind, id string) bool {
 	return false
 }
 
-// asError returns err as an *Error: itself when it is one, CauseCanceled for
-// a context error or an Adobe call cut short by one, CauseAdobe otherwise.
+// asError returns err as an *Error: itself when it is one, CauseAdobe for a
+// failed Adobe call, CauseCanceled for a call or wait cut short by the
+// caller's context. An Adobe call that timed out wraps
+// context.DeadlineExceeded too, so the Adobe cause decides first.
 func asError(err error) *Error {
 	var e *Error
 	if errors.As(err, &e) {
 		return e
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || aep.CauseOf(err) == aep.CauseCanceled {
+
+	var adobe *aep.Error
+	if errors.As(err, &adobe) {
+		if adobe.Cause == aep.CauseCanceled {
+			return &Error{Cause: CauseCanceled, Err: err}
+		}
+		return &Error{Cause: CauseAdobe, Err: err}
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return &Error{Cause: CauseCanceled, Err: err}
 	}
 	return &Error{Cause: CauseAdobe, Err: err}

@@ -307,7 +307,7 @@ func (x *run) createFlow(ctx context.Context, lookUp bool) (stepOutput, error) {
 		}
 	}
 
-	createdAt := flow.CreatedAt
+	createdAt := flow.CreatedAt.Round(0)
 	if createdAt.IsZero() {
 		createdAt = x.r.now()
 	}
