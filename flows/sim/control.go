@@ -68,26 +68,29 @@ func (p *Platform) Credential() Credential {
 // AddCredential registers another credential with IMS. An empty OrgID means the
 // seeded organization, and empty Scopes means the usual Experience Platform scopes.
 func (p *Platform) AddCredential(c Credential, opts ...CredentialOption) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+
 	if c.OrgID == "" {
 		c.OrgID = p.state.orgID
 	}
 	if c.Scopes == "" {
 		c.Scopes = platformScopes
 	}
-
 	cred := &credential{Credential: c}
 	for _, opt := range opts {
 		opt(cred)
 	}
-
-	p.mu.Lock()
-	defer p.mu.Unlock()
 	p.state.credentials[c.ClientID] = cred
 }
 
 // InjectFaults appends faults to the route's queue. Each call of the route
 // consumes the next fault in order, until the queue is empty.
 func (p *Platform) InjectFaults(route string, faults ...Fault) {
+	if !p.routes[route] {
+		p.log.Warn("faults injected for a route the simulator does not serve", "route", route)
+	}
+
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.state.faults[route] = append(p.state.faults[route], faults...)

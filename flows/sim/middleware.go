@@ -62,6 +62,7 @@ func (p *Platform) serve(svc service, endpoints []*endpoint) http.Handler {
 			pattern += "{$}"
 		}
 		mux.Handle(pattern, p.wrap(ep))
+		p.routes[ep.route] = true
 	}
 
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -278,8 +279,8 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 func (p *Platform) checkGateway(c *call) *apiError {
 	h := c.r.Header
 
-	bearer, hasBearer := strings.CutPrefix(h.Get("Authorization"), "Bearer ")
-	if !hasBearer || strings.TrimSpace(bearer) == "" {
+	scheme, bearer, _ := strings.Cut(h.Get("Authorization"), " ")
+	if !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(bearer) == "" {
 		return gatewayError(http.StatusForbidden, codeTokenMissing)
 	}
 	apiKey := h.Get("x-api-key")

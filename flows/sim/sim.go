@@ -59,6 +59,10 @@ type Platform struct {
 
 	servers []*http.Server
 
+	// routes lists every route name the handlers serve. It is written once,
+	// before Start returns.
+	routes map[string]bool
+
 	mu    sync.Mutex
 	state *state
 }
@@ -92,8 +96,8 @@ func Start(opts Options) (*Platform, error) {
 	return p, nil
 }
 
-// newPlatform builds the state and handlers without listening, so benchmarks of
-// the seed data and handler tests need no sockets.
+// newPlatform seeds the state and builds the three handlers. Start then
+// gives each handler its listener.
 func newPlatform(opts Options) *Platform {
 	if opts.TokenLifetime <= 0 {
 		opts.TokenLifetime = 24 * time.Hour
@@ -106,8 +110,9 @@ func newPlatform(opts Options) *Platform {
 	}
 
 	p := &Platform{
-		log: opts.Logger,
-		now: opts.Now,
+		log:    opts.Logger,
+		now:    opts.Now,
+		routes: map[string]bool{},
 	}
 	p.state = seed(opts)
 	p.ims = p.newIMSHandler()
