@@ -3,6 +3,7 @@ package setup
 import (
 	"context"
 	"errors"
+	"net/http"
 	"os"
 	"reflect"
 	"regexp"
@@ -479,4 +480,64 @@ func TestRollbackDeletesNewestFirst(t *testing.T) {
 	if _, err := env.runner(t).Resume(context.Background(), plan.RunID, nil); CauseOf(err) != CauseRunRolledBack {
 		t.Errorf("Resume() after rollback error = %v, want cause %s", err, CauseRunRolledBack)
 	}
+}
+
+func TestInletTimeoutResumes(t *testing.T) {
+	env := newTestEnv(t)
+	plan, err := NewPlan(Input{Sandbox: env.sandbox(t, "dev")})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// The dataflow reads back without options.inletUrl for as long as the
+	// fault is held, as before Adobe has filled it in.
+	env.front.hold(sim.RouteFlow, sim.Fault{Status: http.StatusOK, Body: `{"items":[{"id":"pending","state":"enabled"}]}`})
+	_, err = env.runner(t).Apply(context.Background(), plan, nil)
+	env.front.release(sim.RouteFlow)
+
+	var setupErr *Error
+	if !errors.As(err, &setupErr) || setupErr.Cause != CauseInletTimeout {
+		t.Fatalf("Apply() error = %v, want cause %s", err, CauseInletTimeout)
+	}
+	if setupErr.Step != StepInlet {
+		t.Errorf("Step = %q, want %q", setupErr.Step, StepInlet)
+	}
+	if polls := env.platform.Calls(sim.RouteFlow); polls < 2 {
+		t.Errorf("dataflow read %d times, want repeated polls", polls)
+	}
+
+	result, err := env.runner(t).Resume(context.Background(), plan.RunID, nil)
+	if err != nil {
+		t.Fatalf("Resume() error = %v", err)
+	}
+	checkResult(t, env.platform, result)
+	checkOneOfEach(t, env.platform, "dev", ReadyMade)
+}
+
+func TestApplyStopsWhereSourceNotProvisioned(t *testing.T) {
+	env := newTestEnv(t)
+	env.platform.SetSourceProvisioned("dev", false)
+	plan, err := NewPlan(Input{Sandbox: env.sandbox(t, "dev")})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	_, err = env.runner(t).Apply(context.Background(), plan, nil)
+
+	var setupErr *Error
+	if !errors.As(err, &setupErr) {
+		t.Fatalf("Apply() error = %v, want *Error", err)
+	}
+	if setupErr.Step != StepCheckSource {
+		t.Errorf("Step = %q, want %q", setupErr.Step, StepCheckSource)
+	}
+	if got := setupErr.AdobeCause(); got != aep.CauseSourceNotProvisioned {
+		t.Errorf("AdobeCause() = %q, want %q", got, aep.CauseSourceNotProvisioned)
+	}
+	for _, route := range writeRoutes {
+		if n := env.platform.Calls(route); n != 0 {
+			t.Errorf("%s called %d times, want none", route, n)
+		}
+	}
+	checkNoneLeft(t, env.platform, "dev")
 }

@@ -200,7 +200,7 @@ func (f *faultFront) wrap(next http.Handler) http.Handler {
 		// net/http notices a closed client connection, and cancels the
 		// request context, only once the request body has been read. Reading
 		// it here lets a held call end when the client times out, instead of
-		// running on and creating a resource nobody waits for.
+		// running on and creating a resource after the client gave up.
 		body, err := io.ReadAll(r.Body)
 		if err != nil {
 			return

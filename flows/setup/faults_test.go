@@ -61,8 +61,8 @@ var matrixFaults = []matrixFault{
 // TestFaultMatrix runs the ready-made setup once per HTTP call of the setup
 // and kind of fault. A fault that happens once must be absorbed by the
 // retries. A fault that persists must stop the run with the typed cause,
-// the step and the created IDs; resuming once it is gone must finish the
-// setup with one resource of each kind; rolling back must leave none.
+// the step and the created IDs. Resuming once it is gone must finish the
+// setup with one resource of each kind, and rolling back must leave none.
 func TestFaultMatrix(t *testing.T) {
 	if testing.Short() {
 		t.Skip("fault matrix skipped in short mode")
@@ -145,6 +145,11 @@ func runTransientFault(t *testing.T, r matrixRoute, f matrixFault) {
 	absorbed := f.name == "401013" || f.name == "reset" && strings.HasPrefix(r.route, "GET ")
 	if !absorbed && !events.has(r.step, Retrying) {
 		t.Errorf("no retrying event for step %s", r.step)
+	}
+	for _, e := range events.all() {
+		if e.State == Retrying && (e.Attempt < 1 || e.MaxAttempts != testMaxAttempts || e.Err == nil) {
+			t.Errorf("retrying event %+v, want attempt n of %d with its error", e, testMaxAttempts)
+		}
 	}
 
 	if err := env.runner(t).Rollback(context.Background(), plan.RunID, nil); err != nil {
