@@ -249,11 +249,11 @@ func (m *MappingModel) Suggest() int {
 }
 
 // Suggestions returns a mapping for every target field whose source field
-// follows from the names: _id from event_id, the ExperienceEvent
-// timestamp from TimestampExpression, the fields of a ready-made schema from
-// their Customer.io fields, and any other target whose name matches one
-// Customer.io field, ignoring case and punctuation (customerId and
-// customer_id match).
+// follows from the names. _id comes from event_id, the ExperienceEvent
+// timestamp from TimestampExpression, and the fields of a ready-made schema
+// from their Customer.io fields. Any other target gets the one Customer.io
+// field whose name matches, ignoring case and punctuation, so customerId
+// matches customer_id.
 func (m *MappingModel) Suggestions() []aep.Mapping {
 	var out []aep.Mapping
 	for _, t := range m.Targets {
