@@ -39,7 +39,8 @@ type endpoint struct {
 	handle  func(*call)
 }
 
-// call is one request as a handler sees it.
+// call is one request with what the gateway checks resolved: request ID,
+// clock reading, client ID and sandbox.
 type call struct {
 	p   *Platform
 	w   http.ResponseWriter

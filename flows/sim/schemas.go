@@ -21,8 +21,8 @@ const (
 	xdmInUse     = "1522"
 )
 
-// schemaPageMax is the most results the Schema Registry returns per list call,
-// whatever limit asks for.
+// schemaPageMax is the maximum number of results the Schema Registry returns
+// per list call, whatever limit requests.
 const schemaPageMax = 300
 
 // stats returns the tenant ID and resource counts of the sandbox.
@@ -62,11 +62,11 @@ func newestSchemas(sb *sandbox, n int) []*schema {
 	return all[:min(n, len(all))]
 }
 
-// registryItem is a schema or field group as a list call sees it.
+// registryItem is a schema or field group prepared for a list call.
 type registryItem struct {
 	fields  map[string][]string // values for property filters and orderby
 	summary map[string]any      // the xed-id+json form
-	full    map[string]any      // the xed+json form, only built when Accept asks for it
+	full    map[string]any      // the xed+json form, only built when Accept requests it
 }
 
 // listSchemas lists tenant schemas with keyset paging.
@@ -232,7 +232,7 @@ func (p *Platform) listRegistry(c *call, items []registryItem, path string, sche
 	})
 }
 
-// acceptsSummary reports whether a listing asks for the xed-id+json summaries.
+// acceptsSummary reports whether a listing requests the xed-id+json summaries.
 func acceptsSummary(r *http.Request) bool {
 	mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Accept"))
 	return mediaType == "application/vnd.adobe.xed-id+json"

@@ -29,7 +29,8 @@ type Options struct {
 	// Now returns the current time (default time.Now). Tests inject a fake clock.
 	Now func() time.Time
 
-	// Logger receives one record per request and per rejected call.
+	// Logger receives a debug record per call and info records for created
+	// resources, rejected calls and injected faults. No token or secret is logged.
 	Logger *slog.Logger
 }
 
