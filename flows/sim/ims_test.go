@@ -1,6 +1,7 @@
 package sim_test
 
 import (
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -129,4 +130,25 @@ func TestExpireTokens(t *testing.T) {
 
 	s.token = s.requestToken(s.cred)
 	mustStatus(t, s.get("/data/foundation/sandbox-management/"), http.StatusOK)
+}
+
+func TestLogsContainNoSecret(t *testing.T) {
+	var logs strings.Builder
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	p := startPlatform(t, sim.Options{Logger: logger})
+	s := newSession(t, p)
+
+	buildDataflow(t, s, "Logged")
+	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {s.cred.ClientID}, "client_secret": {"wrong"}, "scope": {s.cred.Scopes}}
+	postForm(t, p.IMSURL+"/ims/token/v3", form)
+
+	if logs.Len() == 0 {
+		t.Fatal("nothing was logged")
+	}
+	if strings.Contains(logs.String(), s.cred.ClientSecret) {
+		t.Error("logs contain the client secret")
+	}
+	if strings.Contains(logs.String(), s.token) {
+		t.Error("logs contain the access token")
+	}
 }
