@@ -541,3 +541,52 @@ func TestApplyStopsWhereSourceNotProvisioned(t *testing.T) {
 	}
 	checkNoneLeft(t, env.platform, "dev")
 }
+
+func TestRollbackContinuesAfterFailure(t *testing.T) {
+	env := newTestEnv(t)
+	plan, err := NewPlan(Input{Sandbox: env.sandbox(t, "dev")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.runner(t).Apply(context.Background(), plan, nil); err != nil {
+		t.Fatalf("Apply() error = %v", err)
+	}
+
+	env.front.hold(sim.RouteDeleteDataset, sim.Fault{Status: http.StatusInternalServerError})
+	err = env.runner(t).Rollback(context.Background(), plan.RunID, nil)
+	env.front.release(sim.RouteDeleteDataset)
+
+	var setupErr *Error
+	if !errors.As(err, &setupErr) || setupErr.Cause != CauseRollbackIncomplete {
+		t.Fatalf("Rollback() error = %v, want cause %s", err, CauseRollbackIncomplete)
+	}
+	var left []ResourceKind
+	for _, r := range setupErr.Created {
+		left = append(left, r.Kind)
+	}
+	// The dataflow and the target connection depend on the dataset, so they
+	// are newer and deleted first. Steps that ran beside the dataset's may
+	// have created older resources that are left too.
+	for _, kind := range []ResourceKind{KindFieldGroup, KindSchema, KindDataset} {
+		if !slices.Contains(left, kind) {
+			t.Errorf("resources left = %v, want %s among them", left, kind)
+		}
+	}
+	for _, kind := range []ResourceKind{KindFlow, KindTargetConnection} {
+		if slices.Contains(left, kind) {
+			t.Errorf("resources left = %v, want %s deleted", left, kind)
+		}
+	}
+	summary, err := LoadRun(env.dir, plan.RunID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if summary.Status != RunRollbackFailed {
+		t.Errorf("status = %s, want %s", summary.Status, RunRollbackFailed)
+	}
+
+	if err := env.runner(t).Rollback(context.Background(), plan.RunID, nil); err != nil {
+		t.Fatalf("second Rollback() error = %v", err)
+	}
+	checkNoneLeft(t, env.platform, "dev")
+}

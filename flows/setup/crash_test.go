@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"slices"
 	"testing"
 
 	"github.com/cioaep/setup/flows/aep"
@@ -122,4 +123,38 @@ func TestCrashingRun(t *testing.T) {
 		}
 	})
 	t.Fatalf("Apply() returned before the crash: %v", err)
+}
+
+// TestRollbackFindsUnjournaledResources rolls back a run whose process
+// died after Adobe created the dataflow but before the journal recorded it.
+func TestRollbackFindsUnjournaledResources(t *testing.T) {
+	env := newTestEnv(t)
+	plan, err := NewPlan(Input{Sandbox: env.sandbox(t, "dev")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.runner(t).Apply(context.Background(), plan, nil); err != nil {
+		t.Fatalf("Apply() error = %v", err)
+	}
+
+	// Rewrite the journal as the crash would have left it: the dataflow
+	// step started, its resource unknown, the inlet step never reached.
+	j, err := readJournal(env.dir, plan.RunID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j.Status = RunRunning
+	j.Steps[StepFlow].State = Running
+	j.Steps[StepFlow].FinishedAt = nil
+	j.Steps[StepInlet] = &stepRecord{State: Pending}
+	j.State.FlowID, j.State.InletURL = "", ""
+	j.Resources = slices.DeleteFunc(j.Resources, func(r Resource) bool { return r.Kind == KindFlow })
+	if err := writeJournal(env.dir, j); err != nil {
+		t.Fatal(err)
+	}
+
+	if err := env.runner(t).Rollback(context.Background(), plan.RunID, nil); err != nil {
+		t.Fatalf("Rollback() error = %v", err)
+	}
+	checkNoneLeft(t, env.platform, "dev")
 }

@@ -162,6 +162,7 @@ var frontRoutes = []string{
 	sim.RouteCreateTargetConnection,
 	sim.RouteCreateFlow,
 	sim.RouteFlow,
+	sim.RouteDeleteDataset,
 }
 
 func newFaultFront(platform *sim.Platform) *faultFront {

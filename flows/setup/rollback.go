@@ -50,7 +50,7 @@ func (r *Runner) Rollback(ctx context.Context, runID string, progress func(Event
 		err := x.delete(aep.WithRetryObserver(ctx, x.retryReporter(StepRollback)), resource)
 		if err != nil && !aep.IsNotFound(err) {
 			x.log.Error("delete failed", "kind", resource.Kind, "id", resource.ID, "error", err)
-			stepErr := x.failRollback(asError(err))
+			stepErr := x.failRollback(err)
 			x.emit(Event{Step: StepRollback, State: Failed, Resource: &resource, Err: stepErr})
 			return stepErr
 		}
