@@ -1,6 +1,7 @@
 package sim_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -187,5 +188,43 @@ func waitForCalls(t *testing.T, p *sim.Platform, route string, n int) {
 	t.Helper()
 	for p.Calls(route) < n {
 		time.Sleep(time.Millisecond)
+	}
+}
+
+func TestCancelledCreateDuringDelayCreatesNothing(t *testing.T) {
+	p := startPlatform(t, sim.Options{})
+	s := newSession(t, p)
+	const delay = 200 * time.Millisecond
+	p.InjectFaults(sim.RouteCreateSourceConnection, sim.Fault{Delay: delay})
+
+	body := []byte(`{"name":"Cancelled source","providerId":"521eee4d-8cbe-4906-bb48-fb6bd4450033",` +
+		`"connectionSpec":{"id":"96479064-7b8a-4d69-b9ed-21c5683837ea","version":"1.0"},"data":{"format":"json"}}`)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost,
+		p.PlatformURL+"/data/foundation/flowservice/sourceConnections", bytes.NewReader(body))
+	req.Header = s.headers()
+	req.Header.Set("Content-Type", "application/json")
+
+	errc := make(chan error, 1)
+	go func() {
+		res, err := http.DefaultClient.Do(req)
+		if err == nil {
+			res.Body.Close()
+		}
+		errc <- err
+	}()
+
+	waitForCalls(t, p, sim.RouteCreateSourceConnection, 1)
+	cancel()
+	if err := <-errc; !errors.Is(err, context.Canceled) {
+		t.Fatalf("request error = %v, want context.Canceled", err)
+	}
+
+	// A real gateway drops a request whose client hung up; the simulator must not create it
+	// once the delay is over.
+	time.Sleep(2 * delay)
+	if created := p.Inventory()["prod"].SourceConnections; len(created) != 0 {
+		t.Errorf("source connections after a cancelled create = %v, want none", created)
 	}
 }

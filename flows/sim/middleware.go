@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -102,6 +103,18 @@ func (p *Platform) wrap(ep *endpoint) http.Handler {
 		p.mu.Unlock()
 
 		p.log.Debug("call", "route", ep.route, "request_id", c.id)
+
+		// Read the body before any wait, as a real server receives a request before handling
+		// it. net/http notices a client that hung up only after the body is read, so without
+		// this a timed-out create would still be handled after the wait.
+		if r.Body != nil {
+			body, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
+			if err != nil {
+				p.log.Info("reading the request body failed", "route", ep.route, "request_id", c.id, "error", err)
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
 
 		if !wait(r.Context(), latency) {
 			p.log.Info("call cancelled during latency", "route", ep.route, "request_id", c.id)
