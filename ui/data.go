@@ -22,6 +22,7 @@ const dateLayout = "2006-01-02"
 type dataStep struct {
 	w *Wizard
 
+	root     *fyne.Container
 	choice   *widget.RadioGroup
 	existing *fyne.Container
 	search   *widget.Entry
@@ -85,11 +86,12 @@ func (s *dataStep) build() fyne.CanvasObject {
 
 	s.indexDatasets()
 	s.filter()
-	s.refreshChoice()
 
 	top := container.NewVBox(s.choice, readyNote)
 	bottom := container.NewVBox(s.reason, s.busy.box, s.problem)
-	return container.NewBorder(top, bottom, nil, nil, s.existing)
+	s.root = container.NewBorder(top, bottom, nil, nil, s.existing)
+	s.refreshChoice()
+	return s.root
 }
 
 func (s *dataStep) enter() {
@@ -118,6 +120,10 @@ func (s *dataStep) refreshChoice() {
 	} else {
 		s.existing.Hide()
 		s.reason.Hide()
+	}
+	if s.root != nil {
+		// Lay the list out now: it had no size while hidden.
+		s.root.Refresh()
 	}
 }
 
@@ -218,12 +224,15 @@ func (s *dataStep) updateRow(id widget.ListItemID, row fyne.CanvasObject) {
 		name.Importance = widget.MediumImportance
 		detail.Importance = widget.MediumImportance
 		detail.SetText(lang.L("data.schema", map[string]string{"Schema": schemaLabel(d)}))
-		return
+	} else {
+		icon.SetResource(theme.CancelIcon())
+		name.Importance = widget.LowImportance
+		detail.Importance = widget.LowImportance
+		detail.SetText(datasetProblemText(d))
 	}
-	icon.SetResource(theme.CancelIcon())
-	name.Importance = widget.LowImportance
-	detail.Importance = widget.LowImportance
-	detail.SetText(datasetProblemText(d))
+
+	// The texts changed width, so the row lays its parts out again.
+	border.Refresh()
 }
 
 // schemaLabel returns the schema title, or its ID when the schema list did not have it.

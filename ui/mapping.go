@@ -131,15 +131,15 @@ func (s *mappingStep) newRow() fyne.CanvasObject {
 	path.Importance = widget.LowImportance
 	path.Truncation = fyne.TextTruncateEllipsis
 	source := widget.NewSelect(nil, nil)
-	return container.NewBorder(nil, nil, nil, source, container.NewVBox(title, path))
+	return container.NewGridWithColumns(2, container.NewVBox(title, path), source)
 }
 
 func (s *mappingStep) updateRow(id widget.ListItemID, row fyne.CanvasObject) {
 	m := s.w.state.mapping
 	target := m.Targets[id]
-	border := row.(*fyne.Container)
-	texts := border.Objects[0].(*fyne.Container)
-	source := border.Objects[1].(*widget.Select)
+	grid := row.(*fyne.Container)
+	texts := grid.Objects[0].(*fyne.Container)
+	source := grid.Objects[1].(*widget.Select)
 	title := texts.Objects[0].(*widget.Label)
 	path := texts.Objects[1].(*widget.Label)
 

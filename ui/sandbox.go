@@ -182,6 +182,9 @@ func (s *sandboxStep) updateRow(id widget.ListItemID, row fyne.CanvasObject) {
 		kind.Importance = widget.LowImportance
 		kind.SetText(lang.L("sandbox.inactive", map[string]string{"State": sb.State}))
 	}
+
+	// The texts changed width, so the row lays its parts out again.
+	border.Refresh()
 }
 
 func (s *sandboxStep) onSelected(id widget.ListItemID) {

@@ -98,11 +98,7 @@ func TestDemoWalkSpanish(t *testing.T) {
 	platform := startSim(t)
 
 	// As with --demo: the app started the simulator before the window.
-	w, _, _ := newTestWizard(t, Options{
-		Demo:            true,
-		Backend:         simBackend(t, platform),
-		DemoCredentials: simCredentials(platform),
-	})
+	w, _, _ := newTestWizard(t, simOptions(t, platform, true))
 	tap(t, w, w.screens[screenWelcome].(*welcome).connect)
 	if got, want := w.header.Text, "Credenciales de Adobe"; got != want {
 		t.Errorf("header = %q, want %q", got, want)
@@ -137,10 +133,9 @@ func TestReturningUserTapsToCopy(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	w, _, _ := newTestWizard(t, Options{
-		Backend:   simBackend(t, platform),
-		OpenStore: func() (credentials.Store, *credentials.KeyringError) { return store, nil },
-	})
+	opts := simOptions(t, platform, false)
+	opts.OpenStore = func() (credentials.Store, *credentials.KeyringError) { return store, nil }
+	w, _, _ := newTestWizard(t, opts)
 
 	taps := 0
 	press := func(button *widget.Button) {
@@ -177,7 +172,7 @@ func TestInvalidClientKeepsValues(t *testing.T) {
 			useLanguage(t, code)
 			platform := startSim(t)
 			creds := simCredentials(platform)
-			w, _, _ := newTestWizard(t, Options{Backend: simBackend(t, platform)})
+			w, _, _ := newTestWizard(t, simOptions(t, platform, false))
 
 			tap(t, w, w.screens[screenWelcome].(*welcome).connect)
 			s := w.screens[screenCredentials].(*credentialsStep)

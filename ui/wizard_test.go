@@ -68,16 +68,29 @@ func startSim(t *testing.T) *sim.Platform {
 	return platform
 }
 
-// simBackend returns a backend that talks to the simulated platform and polls it quickly.
-func simBackend(t *testing.T, platform *sim.Platform) Backend {
-	t.Helper()
-
+// simBackend returns a backend that talks to the simulated platform, keeps its journals in
+// journalDir and polls quickly.
+func simBackend(platform *sim.Platform, journalDir string) Backend {
 	return NewBackend(BackendConfig{
 		IMSURL:       platform.IMSURL,
 		PlatformURL:  platform.PlatformURL,
-		JournalDir:   t.TempDir(),
+		JournalDir:   journalDir,
 		PollInterval: 5 * time.Millisecond,
 	})
+}
+
+// simOptions returns options for a wizard on the simulated platform, in demo mode or not,
+// with the journals in a temporary folder that the backend and the wizard share.
+func simOptions(t *testing.T, platform *sim.Platform, demo bool) Options {
+	t.Helper()
+
+	dir := t.TempDir()
+	opts := Options{Backend: simBackend(platform, dir), JournalDir: dir}
+	if demo {
+		opts.Demo = true
+		opts.DemoCredentials = simCredentials(platform)
+	}
+	return opts
 }
 
 // simCredentials returns the simulator's seeded credential.
@@ -88,10 +101,30 @@ func simCredentials(platform *sim.Platform) aep.Credentials {
 
 // simDemo returns a StartDemo function that hands out the simulated platform.
 func simDemo(t *testing.T, platform *sim.Platform) func(context.Context) (Demo, error) {
-	backend := simBackend(t, platform)
+	dir := t.TempDir()
+	backend := simBackend(platform, dir)
 	return func(context.Context) (Demo, error) {
-		return Demo{Backend: backend, Credentials: simCredentials(platform)}, nil
+		return Demo{Backend: backend, Credentials: simCredentials(platform), JournalDir: dir}, nil
 	}
+}
+
+// findButton returns the first button with the given text inside o, or nil.
+func findButton(o fyne.CanvasObject, text string) *widget.Button {
+	switch v := o.(type) {
+	case *widget.Button:
+		if v.Text == text {
+			return v
+		}
+	case *widget.Card:
+		return findButton(v.Content, text)
+	case *fyne.Container:
+		for _, child := range v.Objects {
+			if b := findButton(child, text); b != nil {
+				return b
+			}
+		}
+	}
+	return nil
 }
 
 // tap taps a button and waits for the work it started, as a user waits for the spinner.
@@ -291,5 +324,21 @@ func TestCredentialsTrimAndOfferOrgSuffix(t *testing.T) {
 	}
 	if w.next.Disabled() {
 		t.Error("Connect is disabled with every value valid")
+	}
+}
+
+// flush runs the UI work queued so far without waiting for jobs in flight, for screens that
+// are captured while a job still runs.
+func (w *worker) flush() {
+	for {
+		w.mu.Lock()
+		if len(w.queue) == 0 {
+			w.mu.Unlock()
+			return
+		}
+		fn := w.queue[0]
+		w.queue = w.queue[1:]
+		w.mu.Unlock()
+		fn()
 	}
 }
