@@ -112,7 +112,6 @@ func (s *credentialsStep) build() fyne.CanvasObject {
 	s.orgID = s.newEntry(st.creds.OrgID, func(v string) { st.creds.OrgID = v })
 	s.orgID.SetPlaceHolder(lang.L("creds.org_id_placeholder"))
 	s.scopes = s.newEntry(st.creds.Scopes, func(v string) { st.creds.Scopes = v })
-	s.scopes.Wrapping = fyne.TextWrapBreak
 
 	s.orgFix = widget.NewButtonWithIcon(lang.L("creds.add_org_suffix"), theme.ContentAddIcon(), s.onAddOrgSuffix)
 	s.checks = newWrappedLabel("")

@@ -158,6 +158,7 @@ func TestReturningUserTapsToCopy(t *testing.T) {
 	done := w.screens[screenDone].(*doneStep)
 	press(done.copyWebhook)
 
+	t.Logf("taps from launch to Copy: %d", taps)
 	if taps > maxTaps {
 		t.Errorf("%d taps from launch to Copy, want at most %d", taps, maxTaps)
 	}
