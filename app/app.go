@@ -100,7 +100,7 @@ func Run(args []string) int {
 
 // quitOnSignal calls quit on the UI goroutine when the process receives SIGINT or SIGTERM,
 // until the returned function is called. The Xvfb smoke test and service managers stop the app
-// that way; quitting through Fyne lets ShowAndRun return, so deferred clean-up runs and the
+// that way. Quitting through Fyne lets ShowAndRun return, so deferred clean-up runs and the
 // exit code is 0.
 func quitOnSignal(logger *slog.Logger, quit func()) (stop func()) {
 	signals, stopNotify := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
@@ -152,7 +152,7 @@ type shell struct {
 	log    *slog.Logger
 }
 
-// newShell loads the language, starts the simulated platform when cfg asks for the demo,
+// newShell loads the language, starts the simulated platform when cfg requests the demo,
 // wires the Adobe backend, the credential store and the browser opener, and builds the window
 // with the wizard in it.
 func newShell(a fyne.App, cfg config, logger *slog.Logger, secrets *redact.Secrets) (*shell, error) {

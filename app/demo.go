@@ -13,7 +13,7 @@ import (
 	"github.com/cioaep/setup/ui"
 )
 
-// demoPollInterval is how often a demo run asks the simulator for the inlet URL. The
+// demoPollInterval is how often a demo run polls the simulator for the inlet URL. The
 // simulator fills it at once, so the real default of seconds would only slow the demo down.
 const demoPollInterval = 100 * time.Millisecond
 

@@ -242,7 +242,7 @@ func (s *createStep) resume() {
 	})
 }
 
-// onDelete asks before deleting what the run created.
+// onDelete shows a confirmation dialog before deleting what the run created.
 func (s *createStep) onDelete() {
 	run := s.w.state.run
 	var names []string

@@ -64,7 +64,7 @@ func checkCredentials(c aep.Credentials) credentialCheck {
 	return check
 }
 
-// credentialsStep asks for the OAuth Server-to-Server credential and connects with it.
+// credentialsStep collects the OAuth Server-to-Server credential and connects with it.
 type credentialsStep struct {
 	w *Wizard
 
@@ -231,7 +231,7 @@ func (s *credentialsStep) onAddOrgSuffix() {
 	s.orgID.SetText(s.w.state.creds.OrgID + orgSuffix)
 }
 
-// onImport asks for a project file downloaded from the Developer Console.
+// onImport opens a file dialog for a project file downloaded from the Developer Console.
 func (s *credentialsStep) onImport() {
 	open := dialog.NewFileOpen(func(file fyne.URIReadCloser, err error) {
 		if err != nil {

@@ -247,7 +247,7 @@ func schemaLabel(d DatasetChoice) string {
 	}
 }
 
-// datasetProblemText says why a dataset cannot be chosen.
+// datasetProblemText returns the reason a dataset cannot be chosen.
 func datasetProblemText(d DatasetChoice) string {
 	if d.Problem == DatasetNoSchema {
 		return lang.L("data.problem.no_schema")
@@ -262,7 +262,7 @@ func (s *dataStep) onSelected(id widget.ListItemID) {
 	st := s.w.state
 	d := st.datasets[s.shown[id]]
 	if d.Problem != DatasetOK {
-		// Greyed-out rows cannot be chosen: say why and keep the earlier choice.
+		// Greyed-out rows cannot be chosen, so show the reason and keep the earlier choice.
 		s.list.Unselect(id)
 		s.reason.SetText(lang.L("data.cannot_use", map[string]string{"Name": d.Dataset.Name, "Reason": datasetProblemText(d)}))
 		s.reason.Show()

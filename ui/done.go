@@ -29,7 +29,7 @@ type doneStep struct {
 	openAEP     *widget.Button
 	fallback    *fyne.Container
 
-	// slot is where a later panel, such as creating the Customer.io webhook, goes.
+	// slot contains a later panel, such as the one that creates the Customer.io webhook.
 	slot *fyne.Container
 }
 
@@ -102,7 +102,7 @@ func (s *doneStep) build() fyne.CanvasObject {
 	return container.NewVScroll(content)
 }
 
-// waitNotice asks to wait about five minutes after the dataflow was created before enabling
+// waitNotice returns the request to wait about five minutes after the dataflow was created before enabling
 // the webhook, because Adobe may drop data sent to a streaming dataflow earlier.
 func (s *doneStep) waitNotice(result setup.Result) fyne.CanvasObject {
 	text := lang.L("done.wait_done")

@@ -15,8 +15,8 @@ import (
 
 // problem is a failure put into words for the user, in the language now loaded.
 type problem struct {
-	What    string // what failed, with the value involved
-	Next    string // what to do next
+	What    string // the failure, with the value involved
+	Next    string // the next thing to do
 	Details string // technical details for support: codes and request IDs, never a secret
 }
 
@@ -44,8 +44,8 @@ var adobeMessages = map[aep.Cause]messageKeys{
 	aep.CauseOther:                {"error.aep.other", "error.aep.other_next"},
 }
 
-// setupMessages translates the causes of *setup.Error. CauseAdobe is missing on purpose:
-// the Adobe error behind it says more.
+// setupMessages translates the causes of *setup.Error. CauseAdobe is missing on purpose,
+// because the Adobe error behind it is more precise.
 var setupMessages = map[setup.Cause]messageKeys{
 	setup.CauseInvalidInput:           {"error.setup.invalid_input", "error.setup.invalid_input_next"},
 	setup.CauseProductionNotConfirmed: {"error.setup.production_not_confirmed", "error.setup.production_not_confirmed_next"},
@@ -97,7 +97,7 @@ var projectMessages = map[credentials.ProjectCause]messageKeys{
 }
 
 // explain puts err into words. Typed errors from the flows packages get a sentence per cause
-// with the values involved; anything else gets a generic sentence with its text, which the
+// with the values involved. Anything else gets a generic sentence with its text, which the
 // flows packages keep free of secrets.
 func explain(err error) problem {
 	var (
@@ -156,7 +156,7 @@ func explainAdobe(e *aep.Error) problem {
 	return problem{What: lang.L(keys.what, data), Next: lang.L(keys.next, data), Details: adobeDetails(e)}
 }
 
-// adobeDetails lists the values Adobe support asks for.
+// adobeDetails lists the values Adobe support needs to find a request.
 func adobeDetails(e *aep.Error) string {
 	var parts []string
 	add := func(key, value string) {

@@ -19,7 +19,7 @@ type sandboxStep struct {
 
 	search   *widget.Entry
 	list     *widget.List
-	shown    []int // indexes into state.sandboxes that match the search
+	shown    []int // indexes of the state.sandboxes that match the search
 	warning  *fyne.Container
 	notice   *widget.Label
 	busy     *busy

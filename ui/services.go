@@ -36,8 +36,8 @@ type Session interface {
 	Rollback(ctx context.Context, runID string, progress func(setup.Event)) error
 }
 
-// DatasetProblem is why a dataset cannot be the target of the dataflow. The empty value means
-// it can.
+// DatasetProblem is the reason a dataset cannot be the target of the dataflow. The empty
+// value means it can be.
 type DatasetProblem string
 
 // Dataset problems.

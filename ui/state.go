@@ -14,7 +14,7 @@ type state struct {
 	backend    Backend
 	journalDir string
 
-	// store keeps credential profiles; storeProblem says why it is session-only, if it is.
+	// store keeps credential profiles. storeProblem is the reason it is session-only, if it is.
 	store        credentials.Store
 	storeProblem *credentials.KeyringError
 
@@ -25,7 +25,7 @@ type state struct {
 	// session is the connection made with sessionCreds, nil until Connect succeeds.
 	session      Session
 	sessionCreds aep.Credentials
-	// rememberErr is why saving the profile failed, shown on the sandbox step.
+	// rememberErr is the error of saving the profile, shown on the sandbox step.
 	rememberErr error
 
 	// Sandbox step. lastSandbox is the name remembered from the previous visit.
@@ -97,7 +97,7 @@ func (s *state) chosenEvents() []string {
 	return chosen
 }
 
-// setSandbox records the chosen sandbox and forgets what depended on the previous one.
+// setSandbox records the chosen sandbox and clears what depended on the previous one.
 func (s *state) setSandbox(sb aep.Sandbox) {
 	if s.sandbox != nil && s.sandbox.Name == sb.Name {
 		s.sandbox = &sb
@@ -112,7 +112,7 @@ func (s *state) setSandbox(sb aep.Sandbox) {
 	s.confirmProduction = false
 }
 
-// disconnect forgets the session and everything listed with it, because another credential
+// disconnect drops the session and everything listed with it, because another credential
 // may see other sandboxes.
 func (s *state) disconnect() {
 	s.session = nil

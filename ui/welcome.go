@@ -119,7 +119,7 @@ func (s *welcome) onConnect() {
 }
 
 // onContinue loads the saved profile's secret off the UI goroutine, because the keyring may
-// answer over D-Bus, and connects with it straight away.
+// reply over D-Bus, and connects with it straight away.
 func (s *welcome) onContinue(profile credentials.Profile) {
 	s.w.log.Info("continuing with a saved profile", "client_id", profile.ClientID, "org_id", profile.OrgID)
 	store := s.w.state.store

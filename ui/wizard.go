@@ -174,7 +174,7 @@ func (w *Wizard) buildShell() {
 	w.window.SetContent(root)
 }
 
-// demoBanner is the strip that tells, on every screen, that nothing reaches Adobe.
+// demoBanner is the strip that shows, on every screen, that nothing reaches Adobe.
 func demoBanner() fyne.CanvasObject {
 	background := canvas.NewRectangle(theme.Color(theme.ColorNameWarning))
 	text := widget.NewLabelWithStyle(lang.L("demo.banner"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})

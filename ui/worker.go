@@ -18,8 +18,8 @@ type worker struct {
 	do func(func())
 
 	// mu guards inflight and queue. Fyne's headless test driver runs fyne.Do at once on the
-	// calling goroutine, which would let a job's result race with the test goroutine, so in
-	// tests the results wait in queue until wait runs them: the test goroutine then plays the
+	// calling goroutine, so a job's result would race with the test goroutine. In tests the
+	// results therefore wait in queue until wait runs them, and the test goroutine plays the
 	// UI goroutine.
 	mu       sync.Mutex
 	inflight int
