@@ -226,3 +226,69 @@ func problemText(o fyne.CanvasObject) string {
 	walk(o)
 	return b.String()
 }
+
+func TestLastSetupShownAgain(t *testing.T) {
+	useLanguage(t, English)
+	platform := startSim(t)
+	creds := simCredentials(platform)
+	w, _, _ := newTestWizard(t, simOptions(t, platform, false))
+
+	tap(t, w, w.screens[screenWelcome].(*welcome).connect)
+	s := w.screens[screenCredentials].(*credentialsStep)
+	test.Type(s.clientID, creds.ClientID)
+	test.Type(s.secret, creds.ClientSecret)
+	test.Type(s.orgID, creds.OrgID)
+	walkToDone(t, w, "dev")
+	want := w.state.result.WebhookURL
+
+	// A later launch would read the same Preferences; Welcome offers the URL again.
+	w.state.result = nil
+	w.show(screenWelcome)
+	last := w.screens[screenWelcome].(*welcome).last
+	if last == nil {
+		t.Fatal("Welcome offers no last webhook URL after a finished setup")
+	}
+	tap(t, w, last)
+	wantScreen(t, w, screenDone)
+	if got := w.screens[screenDone].(*doneStep).webhook.Text; got != want {
+		t.Errorf("last webhook URL = %q, want %q", got, want)
+	}
+}
+
+func TestBackKeepsChoices(t *testing.T) {
+	useLanguage(t, English)
+	platform := startSim(t)
+	w, _, _ := newTestWizard(t, simOptions(t, platform, true))
+	tap(t, w, w.screens[screenWelcome].(*welcome).connect)
+	tap(t, w, w.next)
+
+	selectSandbox(t, w, "stage")
+	tap(t, w, w.next)
+	tap(t, w, w.next)
+	events := w.screens[screenEvents].(*eventsStep)
+	test.Tap(events.checks["slack"])
+	test.Tap(events.checks["webhook"])
+
+	tap(t, w, w.back) // data
+	tap(t, w, w.back) // sandbox
+	wantScreen(t, w, screenSandbox)
+	if w.state.sandbox == nil || w.state.sandbox.Name != "stage" {
+		t.Fatalf("sandbox after Back = %v, want stage", w.state.sandbox)
+	}
+	tap(t, w, w.back) // credentials
+	if got := w.screens[screenCredentials].(*credentialsStep).clientID.Text; got != simCredentials(platform).ClientID {
+		t.Errorf("client ID after Back = %q, want the demo credential's", got)
+	}
+
+	tap(t, w, w.next) // same credential: no new connection needed
+	tap(t, w, w.next)
+	tap(t, w, w.next)
+	wantScreen(t, w, screenEvents)
+	events = w.screens[screenEvents].(*eventsStep)
+	if events.checks["slack"].Checked || events.checks["webhook"].Checked {
+		t.Error("unticked event groups are ticked again after Back and Next")
+	}
+	if got := len(w.state.chosenEvents()); got != 5 {
+		t.Errorf("%d event groups chosen, want 5", got)
+	}
+}
