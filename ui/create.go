@@ -208,6 +208,10 @@ func (s *createStep) execute(job func(ctx context.Context, progress func(setup.E
 // the UI goroutine before it touches the rows.
 func (s *createStep) progress(run *runView) func(setup.Event) {
 	return func(e setup.Event) {
+		if e.State == setup.Retrying {
+			s.w.log.Info("setup step retrying", "run", run.runID, "step", e.Step,
+				"attempt", e.Attempt, "max_attempts", e.MaxAttempts, "wait", e.Wait, "err", e.Err)
+		}
 		s.w.work.ui(func() {
 			run.record(e)
 			if s.w.current == screenCreate && s.w.state.run == run {
