@@ -7,8 +7,11 @@ GO          ?= go
 FYNE        := $(GO) tool -modfile=tools/go.mod fyne
 # Fyne's headless test driver: no display and no GLFW needed for unit and UI tests.
 TEST_TAGS   := ci
-# A real locale keeps Fyne from logging "Error parsing user locale C" in containers.
-export LANG ?= en_US.UTF-8
+# Fyne cannot read the C or POSIX locale as a language and logs "Error parsing user locale C",
+# which containers set by default; a real locale replaces only those.
+ifneq ($(filter C C.% POSIX,$(LANG))$(if $(LANG),,unset),)
+export LANG := en_US.UTF-8
+endif
 
 BUILD_PACKAGES := gcc pkg-config libgl1-mesa-dev xorg-dev
 TEST_PACKAGES  := $(BUILD_PACKAGES) xvfb xauth x11-utils imagemagick dbus dbus-daemon gnome-keyring
