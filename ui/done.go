@@ -31,6 +31,10 @@ type doneStep struct {
 
 	// slot contains a later panel, such as the one that creates the Customer.io webhook.
 	slot *fyne.Container
+
+	// webhookPanel creates the Customer.io webhook; it keeps its values and outcome across
+	// rebuilds of the screen for the same dataflow.
+	webhookPanel *webhookPanel
 }
 
 func (s *doneStep) title() string {
@@ -97,6 +101,7 @@ func (s *doneStep) build() fyne.CanvasObject {
 	if s.w.opts.DonePanel != nil {
 		s.slot.Add(s.w.opts.DonePanel(*result))
 	}
+	s.addWebhookPanel(*result)
 	content.Add(widget.NewSeparator())
 	content.Add(s.slot)
 	return container.NewVScroll(content)

@@ -52,6 +52,12 @@ type Options struct {
 	// a panel that creates the Customer.io webhook.
 	DonePanel func(result setup.Result) fyne.CanvasObject
 
+	// CustomerIO returns the settings the Done screen uses to create the webhook in
+	// Customer.io for the user. Its argument is true once the wizard runs on the simulated
+	// platform. The wizard calls it on the UI goroutine. Nil, or a nil result, leaves only
+	// the manual instructions.
+	CustomerIO func(demo bool) *CustomerIOConfig
+
 	// Now defaults to time.Now. Tests pass a fixed clock so that rendered times are stable.
 	Now func() time.Time
 

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/cioaep/setup/flows/aep"
+	"github.com/cioaep/setup/flows/customerio"
+	"github.com/cioaep/setup/flows/redact"
 	"github.com/cioaep/setup/flows/setup"
 )
 
@@ -221,4 +223,20 @@ func (s *adobeSession) Resume(ctx context.Context, runID string, progress func(s
 
 func (s *adobeSession) Rollback(ctx context.Context, runID string, progress func(setup.Event)) error {
 	return s.runner.Rollback(ctx, runID, progress)
+}
+
+// CustomerIOConfig contains the settings the Done screen's webhook panel uses to reach
+// Customer.io's App API.
+type CustomerIOConfig struct {
+	// BaseURLs overrides the App API base URL per region. Demo mode points both regions at
+	// the simulated Customer.io; nil keeps Customer.io's own hosts.
+	BaseURLs map[customerio.Region]string
+
+	// AppAPIKey and Region fill in the panel, in demo mode with the key registered with the
+	// simulator. Empty values leave the key to the user, or to the credential store.
+	AppAPIKey string
+	Region    customerio.Region
+
+	// Secrets receives the App API key, so the redacting logger scrubs it.
+	Secrets *redact.Secrets
 }
