@@ -177,6 +177,13 @@ func newShell(a fyne.App, cfg config, logger *slog.Logger, secrets *redact.Secre
 		OpenURL:    opener.Open,
 		Scrub:      secrets.Scrub,
 		Logger:     logger,
+		// The Done screen reaches the simulated Customer.io in demo mode, else Customer.io.
+		CustomerIO: func(demo bool) *ui.CustomerIOConfig {
+			if demo {
+				return s.demo.customerIOConfig()
+			}
+			return &ui.CustomerIOConfig{Secrets: secrets}
+		},
 	}
 
 	if cfg.demo {

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/cioaep/setup/flows/aep"
+	"github.com/cioaep/setup/flows/ciosim"
+	"github.com/cioaep/setup/flows/customerio"
 	"github.com/cioaep/setup/flows/redact"
 	"github.com/cioaep/setup/flows/sim"
 	"github.com/cioaep/setup/ui"
@@ -17,6 +19,10 @@ import (
 // simulator fills it at once, so the real default of seconds would only slow the demo down.
 const demoPollInterval = 100 * time.Millisecond
 
+// demoAppAPIKey is the App API key registered with the simulated Customer.io and filled into
+// the Done screen's webhook panel. No real Customer.io account has it.
+const demoAppAPIKey = "demo-app-api-key-0123456789abcdef"
+
 // demo starts the simulated platform at most once, for --demo or the Welcome screen's
 // Try the demo, and stops it when the app quits.
 type demo struct {
@@ -25,6 +31,9 @@ type demo struct {
 
 	mu       sync.Mutex
 	platform *sim.Platform
+	// customerIO is the simulated Customer.io App API, started with the platform, so the
+	// Done screen can create the webhook and its test events reach the simulated inlet.
+	customerIO *ciosim.Sim
 	// journalDir is a temporary folder for the journals of demo runs, removed by close,
 	// because a demo run cannot be resumed once the simulated platform stops.
 	journalDir string
@@ -50,8 +59,16 @@ func (d *demo) start(context.Context) (ui.Demo, error) {
 			_ = os.RemoveAll(dir)
 			return ui.Demo{}, err
 		}
-		d.platform, d.journalDir = platform, dir
-		d.log.Info("demo started", "ims", platform.IMSURL, "platform", platform.PlatformURL, "inlet", platform.InletURL)
+		customerIO, err := ciosim.Start(ciosim.Options{Logger: d.log.With("component", "ciosim")})
+		if err != nil {
+			_ = platform.Close()
+			_ = os.RemoveAll(dir)
+			return ui.Demo{}, err
+		}
+		customerIO.AddKey(demoAppAPIKey, ciosim.US)
+		d.platform, d.customerIO, d.journalDir = platform, customerIO, dir
+		d.log.Info("demo started", "ims", platform.IMSURL, "platform", platform.PlatformURL, "inlet", platform.InletURL,
+			"customerio_us", customerIO.USURL, "customerio_eu", customerIO.EUURL)
 	}
 
 	c := d.platform.Credential()
@@ -75,6 +92,26 @@ func (d *demo) start(context.Context) (ui.Demo, error) {
 	}, nil
 }
 
+// customerIOConfig returns how the webhook panel reaches the simulated Customer.io, with
+// the demo key filled in, or nil before the demo started.
+func (d *demo) customerIOConfig() *ui.CustomerIOConfig {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+
+	if d.customerIO == nil {
+		return nil
+	}
+	return &ui.CustomerIOConfig{
+		BaseURLs: map[customerio.Region]string{
+			customerio.RegionUS: d.customerIO.USURL,
+			customerio.RegionEU: d.customerIO.EUURL,
+		},
+		AppAPIKey: demoAppAPIKey,
+		Region:    customerio.RegionUS,
+		Secrets:   d.secrets,
+	}
+}
+
 // close stops the simulated platform if it was started.
 func (d *demo) close() {
 	d.mu.Lock()
@@ -86,8 +123,11 @@ func (d *demo) close() {
 	if err := d.platform.Close(); err != nil {
 		d.log.Error("stopping the simulated platform failed", "err", err)
 	}
+	if err := d.customerIO.Close(); err != nil {
+		d.log.Error("stopping the simulated Customer.io failed", "err", err)
+	}
 	if err := os.RemoveAll(d.journalDir); err != nil {
 		d.log.Error("removing the demo journals failed", "dir", d.journalDir, "err", err)
 	}
-	d.platform, d.journalDir = nil, ""
+	d.platform, d.customerIO, d.journalDir = nil, nil, ""
 }
