@@ -58,7 +58,7 @@ bench: test-deps ## Run the benchmarks and print the figures recorded in docs/BE
 .PHONY: screenshots
 screenshots: ## Render every screen in English and Spanish to docs/screenshots/.
 	mkdir -p docs/screenshots
-	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(GO) test -tags $(TEST_TAGS) -count=1 -run TestRenderScreenshots ./ui/
+	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(GO) test -tags $(TEST_TAGS) -count=1 -run 'TestRenderScreenshots|TestWebhookPanelRendersAsGolden' ./ui/
 
 .PHONY: package
 package: deps ## Build a Linux archive (binary, desktop file, icon) with the Fyne tools.

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -627,6 +629,13 @@ func TestWebhookPanelRendersAsGolden(t *testing.T) {
 			partial := test.NewTempWindow(t, panel.build(result))
 			partial.Resize(fyne.NewSize(780, 1100))
 			test.AssertRendersToMarkup(t, "webhook/partial-"+code+".xml", partial.Canvas())
+
+			// make screenshots sets SCREENSHOTS_DIR, and the panel sits below the Done
+			// screen's fold, so it gets pictures of its own.
+			if dir := os.Getenv("SCREENSHOTS_DIR"); dir != "" {
+				partial.Canvas().SetContent(partial.Canvas().Content())
+				writePNG(t, filepath.Join(dir, "webhook-"+code+".png"), partial)
+			}
 		})
 	}
 }
