@@ -7,7 +7,7 @@ binary=$2
 listing=$(tar -tJf "$archive")
 
 for wanted in "usr/local/bin/$binary" "usr/local/share/applications/.*\.desktop" "usr/local/share/pixmaps/.*\.png"; do
-	if ! grep -Eq "^(\./)?$wanted\$" <<<"$listing"; then
+	if ! grep -Eq "^(\./)?([^/]+/)?$wanted\$" <<<"$listing"; then
 		echo "check-package: $archive lacks $wanted; it contains:" >&2
 		echo "$listing" >&2
 		exit 1
