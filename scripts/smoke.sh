@@ -47,7 +47,9 @@ daemons_before=$(list_daemons)
 # A private HOME keeps the test away from the developer's preferences and keyring, and
 # dbus-run-session ends every D-Bus daemon the app or Fyne starts when the app exits.
 mkdir -p "$work/home"
-HOME="$work/home" dbus-run-session -- sh -c 'echo $$ >"$0/app.pid"; exec "$@"' "$work" \
+# setsid gives the app and everything it starts a session of their own, so the check at the
+# end finds leftovers of this run only, not other instances of the binary.
+HOME="$work/home" setsid --wait dbus-run-session -- sh -c 'echo $$ >"$0/app.pid"; exec "$@"' "$work" \
 	"$binary" --demo "$@" >"$work/app.log" 2>&1 &
 session_pid=$!
 
@@ -69,6 +71,7 @@ echo "smoke: captured $capture ($colours distinct colours)"
 [ "$colours" -ge 16 ] || fail "the capture looks blank: only $colours distinct colours"
 
 app_pid=$(cat "$work/app.pid")
+session_id=$(ps -o sid= -p "$app_pid" | tr -d ' ')
 kill -TERM "$app_pid"
 status=0
 wait "$session_pid" || status=$?
@@ -79,9 +82,8 @@ sleep 0.5
 if kill -0 "$app_pid" 2>/dev/null; then
 	fail "process $app_pid is still running after exit"
 fi
-# The kernel keeps 15 characters of a process name.
-leftover=$(pgrep -x "$(basename "$binary" | cut -c1-15)" || true)
-[ -z "$leftover" ] || fail "processes left behind: $leftover"
+leftover=$(ps -eo pid=,sid=,stat= | awk -v sid="$session_id" '$2 == sid && $3 !~ /^Z/ { print $1 }' | tr '\n' ' ')
+[ -z "${leftover// /}" ] || fail "processes of the app's session left behind: $leftover"
 # dbus-run-session stops its daemon as the app exits; allow it a few seconds to go.
 for _ in $(seq 1 50); do
 	new_daemons=$(comm -13 <(echo "$daemons_before") <(list_daemons) | tr '\n' ' ')
