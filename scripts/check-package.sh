@@ -8,7 +8,7 @@ listing=$(tar -tJf "$archive")
 
 for wanted in "usr/local/bin/$binary" "usr/local/share/applications/.*\.desktop" "usr/local/share/pixmaps/.*\.png"; do
 	if ! grep -Eq "^(\./)?([^/]+/)?$wanted\$" <<<"$listing"; then
-		echo "check-package: $archive lacks $wanted; it contains:" >&2
+		echo "check-package: $archive has no entry matching $wanted. It contains:" >&2
 		echo "$listing" >&2
 		exit 1
 	fi

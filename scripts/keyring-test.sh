@@ -3,7 +3,7 @@
 # session with an unlocked gnome-keyring, both ended when the test ends.
 set -euo pipefail
 
-# Go finds its build and module caches through HOME; keep them where they are.
+# Go finds its build and module caches through HOME, so pin them before HOME changes.
 export GOCACHE="$(go env GOCACHE)" GOMODCACHE="$(go env GOMODCACHE)" GOPATH="$(go env GOPATH)" GOENV="$(go env GOENV)"
 
 home=$(mktemp -d)

@@ -40,7 +40,7 @@ done
 [ -s "$work/display" ] || fail "Xvfb did not start: $(cat "$work/xvfb.log")"
 export DISPLAY=":$(cat "$work/display")"
 
-# Live D-Bus and keyring daemons; zombies are excluded because they are already gone.
+# Lists live D-Bus and keyring daemons. Zombies are left out because they are already gone.
 list_daemons() { ps -eo pid=,stat=,comm= | awk '$2 !~ /^Z/ && ($3 == "dbus-daemon" || $3 == "gnome-keyring-d") { print $1 }' | sort; }
 daemons_before=$(list_daemons)
 
@@ -65,7 +65,7 @@ echo "smoke: window '$window_title' is up on $DISPLAY"
 sleep 2
 capture="$out/smoke-demo.png"
 import -window root "$capture"
-# A blank or unrendered window has one or two colours; text and icons bring dozens.
+# A blank or unrendered window has one or two colours, while text and icons bring dozens.
 colours=$(convert "$capture" -format '%k' info:)
 echo "smoke: captured $capture ($colours distinct colours)"
 [ "$colours" -ge 16 ] || fail "the capture looks blank: only $colours distinct colours"
@@ -84,7 +84,7 @@ if kill -0 "$app_pid" 2>/dev/null; then
 fi
 leftover=$(ps -eo pid=,sid=,stat= | awk -v sid="$session_id" '$2 == sid && $3 !~ /^Z/ { print $1 }' | tr '\n' ' ')
 [ -z "${leftover// /}" ] || fail "processes of the app's session left behind: $leftover"
-# dbus-run-session stops its daemon as the app exits; allow it a few seconds to go.
+# dbus-run-session stops its daemon as the app exits, which can take a few seconds.
 for _ in $(seq 1 50); do
 	new_daemons=$(comm -13 <(echo "$daemons_before") <(list_daemons) | tr '\n' ' ')
 	[ -z "${new_daemons// /}" ] && break

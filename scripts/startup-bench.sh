@@ -35,7 +35,8 @@ for run in $(seq 1 "$runs"); do
 		"$binary" >/dev/null 2>&1 &
 	session_pid=$!
 
-	# xwininfo lists the window once it is mapped, which GLFW does after the first frame is ready.
+	# xwininfo lists the window once it is mapped. That moment is taken as the first frame, which makes
+	# the figure an estimate: GLFW may map the window just before drawing into it.
 	until xwininfo -root -tree 2>/dev/null | grep -q "\"$window_title"; do
 		sleep 0.01
 	done
