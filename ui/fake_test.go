@@ -3,11 +3,13 @@ package ui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/cioaep/setup/flows/aep"
+	"github.com/cioaep/setup/flows/existing"
 	"github.com/cioaep/setup/flows/setup"
 )
 
@@ -44,6 +46,7 @@ type fakeSession struct {
 	schema       aep.Schema
 	result       setup.Result
 	applyErr     error
+	setups       *fakeSetups
 
 	emitted chan struct{}
 	release chan struct{}
@@ -66,7 +69,7 @@ func newFakeSession() *fakeSession {
 	eventSchema := "https://ns.adobe.com/acmecorp/schemas/1f0c"
 	profileSchema := "https://ns.adobe.com/acmecorp/schemas/9d2e"
 
-	return &fakeSession{
+	session := &fakeSession{
 		sandboxes: []aep.Sandbox{
 			{Name: "prod", Title: "Production", Type: "production", State: "active", IsDefault: true},
 			{Name: "dev", Title: "Development", Type: "development", State: "active"},
@@ -102,6 +105,8 @@ func newFakeSession() *fakeSession {
 		emitted: make(chan struct{}),
 		release: make(chan struct{}),
 	}
+	session.setups = newFakeSetups(session.result)
+	return session
 }
 
 func (s *fakeSession) ListSandboxes(ctx context.Context) ([]aep.Sandbox, error) {
@@ -155,6 +160,126 @@ func (s *fakeSession) Resume(ctx context.Context, runID string, progress func(se
 
 func (s *fakeSession) Rollback(ctx context.Context, runID string, progress func(setup.Event)) error {
 	return nil
+}
+
+func (s *fakeSession) Setups() Setups {
+	return s.setups
+}
+
+// fakeSetups plays two Customer.io setups in the sandbox "prod": the one of the fake result,
+// enabled, and an older disabled one. Health reports three runs with one failed record.
+type fakeSetups struct {
+	mu     sync.Mutex
+	setups []existing.Setup
+}
+
+func newFakeSetups(result setup.Result) *fakeSetups {
+	older := "7d4e2b1a-3c5f-4a6e-8b9d-0e1f2a3b4c5d"
+	olderInlet := "https://dcs.adobedc.net/collection/9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a0f9e8d"
+	return &fakeSetups{setups: []existing.Setup{
+		{
+			Sandbox:              result.Sandbox,
+			FlowID:               result.FlowID,
+			FlowName:             "Customer.io dataflow (" + fakeRunID + ")",
+			Created:              result.FlowCreatedAt,
+			State:                "enabled",
+			SourceConnectionID:   "5b6c7d8e-9f0a-4b1c-8d2e-3f4a5b6c7d8e",
+			SourceConnectionName: "Customer.io source connection (" + fakeRunID + ")",
+			TargetConnectionID:   "8e7d6c5b-4a3f-4e2d-9c1b-0a9f8e7d6c5b",
+			TargetConnectionName: "Customer.io target connection (" + fakeRunID + ")",
+			DatasetID:            result.DatasetID,
+			DatasetName:          "Customer.io events (" + fakeRunID + ")",
+			SchemaID:             result.SchemaID,
+			InletURL:             result.InletURL,
+			WebhookURL:           result.WebhookURL,
+		},
+		{
+			Sandbox:              result.Sandbox,
+			FlowID:               older,
+			FlowName:             "Customer.io dataflow (cio-7f3e9d)",
+			Created:              fakeTime.AddDate(0, 0, -14),
+			State:                "disabled",
+			SourceConnectionID:   "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+			SourceConnectionName: "Customer.io source connection (cio-7f3e9d)",
+			TargetConnectionID:   "6f5e4d3c-2b1a-4f9e-8d7c-6b5a4f3e2d1c",
+			TargetConnectionName: "Customer.io target connection (cio-7f3e9d)",
+			DatasetID:            "64f0a1b2c3d4e5f601234567",
+			DatasetName:          "Marketing events",
+			SchemaID:             "https://ns.adobe.com/acmecorp/schemas/1f0c",
+			InletURL:             olderInlet,
+			WebhookURL:           olderInlet + "?x-adobe-flow-id=" + older,
+		},
+	}}
+}
+
+func (f *fakeSetups) List(ctx context.Context, sandbox string) ([]existing.Setup, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+
+	var listed []existing.Setup
+	for _, s := range f.setups {
+		if s.Sandbox == sandbox {
+			listed = append(listed, s)
+		}
+	}
+	return listed, nil
+}
+
+func (f *fakeSetups) Enable(ctx context.Context, s existing.Setup) (existing.Setup, error) {
+	return f.setState(s, "enabled"), nil
+}
+
+func (f *fakeSetups) Disable(ctx context.Context, s existing.Setup) (existing.Setup, error) {
+	return f.setState(s, "disabled"), nil
+}
+
+func (f *fakeSetups) setState(s existing.Setup, state string) existing.Setup {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+
+	s.State = state
+	for i := range f.setups {
+		if f.setups[i].FlowID == s.FlowID {
+			f.setups[i].State = state
+		}
+	}
+	return s
+}
+
+func (f *fakeSetups) DescribeDelete(s existing.Setup) existing.DeletePlan {
+	return existing.New(nil, existing.Options{}).DescribeDelete(s)
+}
+
+func (f *fakeSetups) Delete(ctx context.Context, s existing.Setup) (existing.DeleteResult, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+
+	f.setups = slices.DeleteFunc(f.setups, func(listed existing.Setup) bool { return listed.FlowID == s.FlowID })
+	plan := existing.New(nil, existing.Options{}).DescribeDelete(s)
+	return existing.DeleteResult{Deleted: plan.Delete}, nil
+}
+
+// Health reports three hourly runs before now: five records, four ingested, one failed.
+func (f *fakeSetups) Health(ctx context.Context, sandbox, flowID string, now time.Time) (existing.Health, error) {
+	lastRun := now.Truncate(time.Hour)
+	return existing.Health{
+		Sandbox:    sandbox,
+		FlowID:     flowID,
+		Since:      now.Add(-existing.HealthWindow),
+		Until:      now,
+		Runs:       3,
+		Received:   5,
+		Ingested:   4,
+		Failed:     1,
+		LastEvent:  existing.Window{Start: lastRun, End: now},
+		LastStatus: "partialSuccess",
+		Errors: []existing.RunError{{
+			Code:     "MAPPER-3700-400",
+			Message:  "Required field _id has no value.",
+			Count:    1,
+			LastSeen: lastRun,
+		}},
+	}, nil
 }
 
 // fakeMissingPermission is the failure the fake Apply returns in rendered screens.

@@ -15,7 +15,7 @@ import (
 // screenNames lists the captures of walkScreens in order.
 var screenNames = []string{
 	"welcome", "credentials", "credentials-error", "sandbox", "data", "data-existing", "mapping",
-	"events", "review", "create-running", "create-failed", "done", "setups",
+	"events", "review", "create-running", "create-failed", "done", "setups", "health",
 }
 
 // walkScreens walks a wizard on the fake backend through every screen and calls capture on
@@ -103,7 +103,13 @@ func walkScreens(t *testing.T, captureScreen func(name string, w *Wizard, window
 	capture("done", w, window)
 
 	w.show(screenSetups)
+	w.work.wait()
 	capture("setups", w, window)
+
+	setups := w.screens[screenSetups].(*setupsScreen)
+	tap(t, w, setups.cards[0].health)
+	wantScreen(t, w, screenHealth)
+	capture("health", w, window)
 }
 
 func TestScreensRenderAsGolden(t *testing.T) {

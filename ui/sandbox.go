@@ -211,7 +211,7 @@ func (s *sandboxStep) refreshWarning() {
 }
 
 // onNext remembers the sandbox for the next visit, off the UI goroutine because the keyring
-// store may write through D-Bus, and moves on.
+// store may write through D-Bus, and moves on to the data step, or to the existing setups.
 func (s *sandboxStep) onNext() {
 	st := s.w.state
 	if st.sandbox == nil {
@@ -227,6 +227,10 @@ func (s *sandboxStep) onNext() {
 				s.w.log.Warn("remembering the sandbox failed", "sandbox", name, "err", err)
 			}
 		})
+	}
+	if st.existingPath {
+		s.w.show(screenSetups)
+		return
 	}
 	s.w.show(screenData)
 }

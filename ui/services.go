@@ -8,6 +8,7 @@ import (
 
 	"github.com/cioaep/setup/flows/aep"
 	"github.com/cioaep/setup/flows/customerio"
+	"github.com/cioaep/setup/flows/existing"
 	"github.com/cioaep/setup/flows/redact"
 	"github.com/cioaep/setup/flows/setup"
 )
@@ -36,6 +37,21 @@ type Session interface {
 	Apply(ctx context.Context, plan setup.Plan, progress func(setup.Event)) (setup.Result, error)
 	Resume(ctx context.Context, runID string, progress func(setup.Event)) (setup.Result, error)
 	Rollback(ctx context.Context, runID string, progress func(setup.Event)) error
+
+	// Setups returns the service that lists, checks and removes the Customer.io setups
+	// already in Adobe.
+	Setups() Setups
+}
+
+// Setups is the work on the Customer.io setups already in a sandbox. *existing.Service
+// implements it. Every method except DescribeDelete blocks on the network.
+type Setups interface {
+	List(ctx context.Context, sandbox string) ([]existing.Setup, error)
+	Enable(ctx context.Context, s existing.Setup) (existing.Setup, error)
+	Disable(ctx context.Context, s existing.Setup) (existing.Setup, error)
+	DescribeDelete(s existing.Setup) existing.DeletePlan
+	Delete(ctx context.Context, s existing.Setup) (existing.DeleteResult, error)
+	Health(ctx context.Context, sandbox, flowID string, now time.Time) (existing.Health, error)
 }
 
 // DatasetProblem is the reason a dataset cannot be the target of the dataflow. The empty
@@ -124,12 +140,14 @@ func (b *adobeBackend) Connect(ctx context.Context, creds aep.Credentials) (Sess
 		PollInterval: b.cfg.PollInterval,
 		PollTimeout:  b.cfg.PollTimeout,
 	}
-	return &adobeSession{client: client, runner: runner, log: b.cfg.Logger}, nil
+	setups := existing.New(client, existing.Options{Logger: b.cfg.Logger})
+	return &adobeSession{client: client, runner: runner, setups: setups, log: b.cfg.Logger}, nil
 }
 
 type adobeSession struct {
 	client *aep.Client
 	runner *setup.Runner
+	setups *existing.Service
 	log    *slog.Logger
 }
 
@@ -223,6 +241,10 @@ func (s *adobeSession) Resume(ctx context.Context, runID string, progress func(s
 
 func (s *adobeSession) Rollback(ctx context.Context, runID string, progress func(setup.Event)) error {
 	return s.runner.Rollback(ctx, runID, progress)
+}
+
+func (s *adobeSession) Setups() Setups {
+	return s.setups
 }
 
 // CustomerIOConfig contains the settings the Done screen's webhook panel uses to reach

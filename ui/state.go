@@ -4,6 +4,7 @@ import (
 	"github.com/cioaep/setup/flows/aep"
 	"github.com/cioaep/setup/flows/credentials"
 	"github.com/cioaep/setup/flows/customerio"
+	"github.com/cioaep/setup/flows/existing"
 	"github.com/cioaep/setup/flows/setup"
 )
 
@@ -56,6 +57,18 @@ type state struct {
 
 	// Done step.
 	result *setup.Result
+
+	// existingPath is set when the user chose Open existing setups on Welcome: the sandbox
+	// step then leads to the existing-setups screen, and the header shows no step numbers.
+	existingPath bool
+
+	// Existing-setups screen: the setups listed from Adobe for setupsSandbox.
+	setups        []existing.Setup
+	setupsSandbox string
+
+	// Health screen: the setup shown and its last reading, nil until read.
+	healthSetup *existing.Setup
+	health      *existing.Health
 
 	// pendingRun is a journaled run the user chose on the existing-setups screen, continued
 	// (or rolled back) once a session exists.
@@ -120,4 +133,8 @@ func (s *state) disconnect() {
 	s.sandboxes = nil
 	s.datasets = nil
 	s.datasetsSandbox = ""
+	s.setups = nil
+	s.setupsSandbox = ""
+	s.healthSetup = nil
+	s.health = nil
 }

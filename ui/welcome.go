@@ -43,7 +43,10 @@ func (s *welcome) build() fyne.CanvasObject {
 	if profile, ok := s.savedProfile(); ok {
 		s.resume = widget.NewButtonWithIcon(
 			lang.L("welcome.continue", map[string]string{"Client": shortID(profile.ClientID), "Org": profile.OrgID}),
-			theme.LoginIcon(), func() { s.onContinue(profile) })
+			theme.LoginIcon(), func() {
+				s.w.state.existingPath = false
+				s.onContinue(profile)
+			})
 		s.resume.Importance = widget.HighImportance
 		actions.Add(s.resume)
 	}
@@ -52,7 +55,10 @@ func (s *welcome) build() fyne.CanvasObject {
 	if s.resume == nil {
 		s.connect.Importance = widget.HighImportance
 	}
-	s.demo = widget.NewButtonWithIcon(lang.L("welcome.demo"), theme.MediaPlayIcon(), s.w.startDemo)
+	s.demo = widget.NewButtonWithIcon(lang.L("welcome.demo"), theme.MediaPlayIcon(), func() {
+		s.w.state.existingPath = false
+		s.w.startDemo()
+	})
 	if s.w.opts.StartDemo == nil {
 		s.demo.Disable()
 	}
@@ -115,6 +121,7 @@ func (s *welcome) savedProfile() (credentials.Profile, bool) {
 }
 
 func (s *welcome) onConnect() {
+	s.w.state.existingPath = false
 	s.w.show(screenCredentials)
 }
 
@@ -156,8 +163,21 @@ func (s *welcome) onContinue(profile credentials.Profile) {
 	})
 }
 
+// onExisting takes the path to the existing setups: credentials, sandbox, then the list. It
+// skips the credentials step when a session exists, and connects with the saved profile when
+// there is one.
 func (s *welcome) onExisting() {
-	s.w.show(screenSetups)
+	st := s.w.state
+	st.existingPath = true
+	if st.session != nil {
+		s.w.show(screenSandbox)
+		return
+	}
+	if profile, ok := s.savedProfile(); ok {
+		s.onContinue(profile)
+		return
+	}
+	s.w.show(screenCredentials)
 }
 
 // shortID returns the first characters of a long ID, enough to tell credentials apart.

@@ -19,8 +19,8 @@ import (
 	"github.com/cioaep/setup/flows/existing"
 )
 
-// stepCount is the number of numbered steps, from credentials to done. Welcome and the
-// existing-setups screen carry no number.
+// stepCount is the number of numbered steps, from credentials to done. Welcome, the
+// existing-setups and health screens, and every step on the way to them carry no number.
 const stepCount = 7
 
 // screenID names a screen of the wizard.
@@ -37,6 +37,7 @@ const (
 	screenDone
 	screenMapping // second page of the data step, for an existing dataset
 	screenSetups  // existing setups, reached from Welcome
+	screenHealth  // health of one existing setup's dataflow
 )
 
 // stepNumber returns the number shown in the header for a screen, or 0 for none.
@@ -131,6 +132,7 @@ func New(a fyne.App, window fyne.Window, opts Options) *Wizard {
 		screenCreate:      &createStep{w: w},
 		screenDone:        &doneStep{w: w},
 		screenSetups:      &setupsScreen{w: w},
+		screenHealth:      &healthScreen{w: w},
 	}
 
 	w.buildShell()
@@ -187,7 +189,7 @@ func (w *Wizard) show(id screenID) {
 	w.current = id
 
 	w.header.SetText(s.title())
-	if n := stepNumber(id); n > 0 {
+	if n := stepNumber(id); n > 0 && !w.state.existingPath {
 		w.step.SetText(lang.L("nav.step", map[string]int{"Step": n, "Count": stepCount}))
 	} else {
 		w.step.SetText("")
