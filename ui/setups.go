@@ -49,8 +49,10 @@ type setupsScreen struct {
 	// acting is set while an action on one setup runs, so that no second one starts.
 	acting bool
 
-	// confirmDelete is the delete confirmation on show, nil when none is.
+	// confirmDelete is the delete confirmation on show, nil when none is, and confirmText
+	// its text.
 	confirmDelete *dialog.ConfirmDialog
+	confirmText   *widget.Label
 
 	// deleted is the setup removed last, named in the notice above the list.
 	deleted *existing.Setup
@@ -382,17 +384,24 @@ func (s *setupsScreen) onDelete(target existing.Setup) {
 
 	plan := st.session.Setups().DescribeDelete(target)
 	title := lang.L("setups.delete_title", map[string]string{"Name": setupTitle(target)})
-	confirm := dialog.NewConfirm(title, deleteMessage(plan), func(ok bool) {
+	// A left-aligned label reads better than the centred text of dialog.NewConfirm for a list.
+	message := newWrappedLabel(deleteMessage(plan))
+	s.confirmText = message
+	confirm := dialog.NewCustomConfirm(title, lang.L("setups.delete"), lang.L("nav.cancel"), message, func(ok bool) {
 		s.confirmDelete = nil
 		if ok {
 			s.deleteSetup(target)
 		}
 	}, s.w.window)
-	confirm.SetConfirmText(lang.L("setups.delete"))
-	confirm.SetDismissText(lang.L("nav.cancel"))
 	confirm.SetConfirmImportance(widget.DangerImportance)
 	s.confirmDelete = confirm
 	confirm.Show()
+
+	// A wrapped label is as tall as its text at its current width, so it gets the dialog's
+	// width first and the dialog then takes the label's height.
+	width := min(deleteDialogWidth, s.w.window.Canvas().Size().Width-2*theme.Padding())
+	message.Resize(fyne.NewSize(width-4*theme.Padding(), message.MinSize().Height))
+	confirm.Resize(fyne.NewSize(width, 0))
 }
 
 // deleteSetup removes the setup's dataflow and its two connections off the UI goroutine. On
@@ -435,6 +444,10 @@ func (s *setupsScreen) deleteSetup(target existing.Setup) {
 		s.refreshList()
 	})
 }
+
+// deleteDialogWidth is the width of the delete confirmation in a window wide enough for it,
+// room for a resource name and its ID on one line at the default text size.
+const deleteDialogWidth float32 = 640
 
 // deleteMessage returns the text of the delete confirmation: what Delete removes, and that
 // the dataset and its schema stay.

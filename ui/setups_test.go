@@ -9,10 +9,14 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+
 	"github.com/cioaep/setup/flows/aep"
 	"github.com/cioaep/setup/flows/credentials"
 	"github.com/cioaep/setup/flows/customerio"
 	"github.com/cioaep/setup/flows/existing"
+	"github.com/cioaep/setup/flows/links"
 	"github.com/cioaep/setup/flows/setup"
 	"github.com/cioaep/setup/flows/sim"
 )
@@ -228,7 +232,7 @@ func TestExistingSetupDelete(t *testing.T) {
 	if s.confirmDelete == nil {
 		t.Fatal("Delete shows no confirmation")
 	}
-	message := deleteMessage(w.state.session.Setups().DescribeDelete(target))
+	message := s.confirmText.Text
 	for _, want := range []string{
 		target.FlowName, target.SourceConnectionName, target.TargetConnectionName,
 		"The dataset and its schema are kept", target.DatasetName,
@@ -461,5 +465,64 @@ func TestExplainSetupsCauses(t *testing.T) {
 	}
 	if got, want := explainSetups(platformErr).What, "Adobe could not be reached."; got != want {
 		t.Errorf("platform error = %q, want the Adobe cause %q", got, want)
+	}
+}
+
+func TestExistingSetupOpenFallsBackToCopy(t *testing.T) {
+	useLanguage(t, English)
+	platform := startSim(t)
+	results := createSimSetups(t, platform, "dev", 1)
+	opts := simOptions(t, platform, true)
+	opts.OpenURL = func(url string) error {
+		return &links.OpenError{Cause: links.CauseNoOpener, URL: url, ExitCode: -1}
+	}
+	w, a, _ := newTestWizard(t, opts)
+	s := openExistingSetups(t, w, "dev")
+
+	card := cardOf(t, s, results[0].FlowID)
+	tap(t, w, card.open)
+
+	want := links.DataflowPage("dev", results[0].FlowID)
+	field := findObject(card.fallback, func(o fyne.CanvasObject) bool {
+		l, ok := o.(*widget.Label)
+		return ok && l.Text == want
+	})
+	if field == nil {
+		t.Fatalf("fallback = %q, want the URL %s in a field of its own", problemText(card.fallback), want)
+	}
+	copyButton := buttonIn(card.fallback, "Copy")
+	if copyButton == nil {
+		t.Fatal("no Copy button next to the Adobe Experience Platform URL")
+	}
+	tap(t, w, copyButton)
+	if got := a.Clipboard().Content(); got != want {
+		t.Errorf("clipboard = %q, want %q", got, want)
+	}
+}
+
+func TestExistingSetupDeleteCancelled(t *testing.T) {
+	useLanguage(t, English)
+	platform := startSim(t)
+	createSimSetups(t, platform, "dev", 1)
+	w, _, _ := newTestWizard(t, simOptions(t, platform, true))
+	s := openExistingSetups(t, w, "dev")
+	before := platform.Inventory()["dev"]
+
+	tap(t, w, s.cards[0].remove)
+	if s.confirmDelete == nil {
+		t.Fatal("Delete shows no confirmation")
+	}
+	s.confirmDelete.Dismiss()
+	w.work.wait()
+
+	after := platform.Inventory()["dev"]
+	if !slices.Equal(after.Flows, before.Flows) {
+		t.Errorf("dataflows after Cancel = %v, want %v", after.Flows, before.Flows)
+	}
+	if !slices.Equal(after.SourceConnections, before.SourceConnections) {
+		t.Errorf("source connections after Cancel = %v, want %v", after.SourceConnections, before.SourceConnections)
+	}
+	if len(s.cards) != 1 {
+		t.Errorf("%d setups listed after Cancel, want 1", len(s.cards))
 	}
 }
