@@ -66,7 +66,10 @@ package: deps ## Build a Linux archive (binary, desktop file, icon) with the Fyn
 	# The release build drops debug symbols and turns off Fyne's thread checks, as
 	# `fyne package --release` would when it builds the binary itself.
 	$(GO) build -tags migrated_fynedo -ldflags "-s -w" -o build/package/$(BINARY) .
-	$(FYNE) package -os linux --release --executable build/package/$(BINARY)
+	# fyne package --release raises the Build number in FyneApp.toml, so the tracked file is restored.
+	cp FyneApp.toml build/FyneApp.toml.orig
+	$(FYNE) package -os linux --release --executable build/package/$(BINARY); \
+		status=$$?; mv build/FyneApp.toml.orig FyneApp.toml; exit $$status
 	mv ./*.tar.xz build/package/
 	scripts/check-package.sh build/package/*.tar.xz $(BINARY)
 
