@@ -59,7 +59,7 @@ func (d *demo) start(context.Context) (ui.Demo, error) {
 			_ = os.RemoveAll(dir)
 			return ui.Demo{}, err
 		}
-		customerIO, err := ciosim.Start(ciosim.Options{Logger: d.log.With("component", "ciosim")})
+		customerIO, err := ciosim.Start(ciosim.Options{Logger: d.log})
 		if err != nil {
 			_ = platform.Close()
 			_ = os.RemoveAll(dir)
