@@ -85,7 +85,14 @@ func (s *Sim) handler(region Region) http.Handler {
 // injected fault, check the key and its region, and apply the rate limit.
 func (s *Sim) guard(region Region, route string, handle func(http.ResponseWriter, *http.Request, *workspace)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.inflightMu.Lock()
+		if s.closing {
+			s.inflightMu.Unlock()
+			http.Error(w, "the simulated App API is shutting down", http.StatusServiceUnavailable)
+			return
+		}
 		s.inflight.Add(1)
+		s.inflightMu.Unlock()
 		defer s.inflight.Done()
 
 		s.log.Debug("App API request", "region", region, "route", route, "path", r.URL.Path)

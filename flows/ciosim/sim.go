@@ -103,8 +103,12 @@ type Sim struct {
 	limit  int
 	server map[Region]*http.Server
 
-	// inflight counts running handlers, so Close can wait for them.
-	inflight sync.WaitGroup
+	// inflight counts running handlers, so Close can wait for them. closing, under
+	// inflightMu, stops new handlers from joining once Close waits, because a WaitGroup
+	// must not gain members while Wait runs.
+	inflight   sync.WaitGroup
+	inflightMu sync.Mutex
+	closing    bool
 
 	mu          sync.Mutex
 	wrongRegion WrongRegionMode
@@ -181,6 +185,10 @@ func Start(opts Options) (*Sim, error) {
 // return.
 func (s *Sim) Close() error {
 	var errs []error
+	s.inflightMu.Lock()
+	s.closing = true
+	s.inflightMu.Unlock()
+
 	for _, server := range s.server {
 		errs = append(errs, server.Close())
 	}
