@@ -23,6 +23,10 @@ type Group struct {
 	// Name is the machine name, equal to the events' `object_type` (for example "in_app").
 	Name string
 
+	// Title is the group's label in Customer.io's reporting-webhook form, in English
+	// because Customer.io's interface is English only (for example "In-App").
+	Title string
+
 	// Events lists the subscription keys, the strings of a reporting webhook's `events`
 	// array, in the order Customer.io's reference lists them.
 	Events []string
@@ -35,33 +39,36 @@ type Group struct {
 // Left out on purpose: WhatsApp (12 more keys with schemas, but Adobe's source does not
 // list the group) and the four keys the App API accepts without a payload schema
 // (email_deferred, sms_dropped, slack_converted, webhook_converted).
+//
+// NOTE: unconfirmed. The titles are the group names Customer.io's reporting-webhook
+// documentation uses. Whether the current form spells them the same way was not checked.
 var groups = []Group{
-	{GroupCustomer, []string{
+	{GroupCustomer, "Customer", []string{
 		"customer_subscribed", "customer_unsubscribed", "customer_subscription_preferences_changed",
 	}},
-	{GroupEmail, []string{
+	{GroupEmail, "Email", []string{
 		"email_drafted", "email_attempted", "email_sent", "email_delivered", "email_opened",
 		"email_clicked", "email_converted", "email_unsubscribed", "email_bounced",
 		"email_dropped", "email_spammed", "email_failed", "email_undeliverable",
 	}},
-	{GroupSMS, []string{
+	{GroupSMS, "SMS", []string{
 		"sms_drafted", "sms_attempted", "sms_sent", "sms_delivered", "sms_clicked",
 		"sms_converted", "sms_bounced", "sms_failed", "sms_undeliverable", "sms_replied",
 	}},
-	{GroupPush, []string{
+	{GroupPush, "Push", []string{
 		"push_drafted", "push_attempted", "push_sent", "push_delivered", "push_opened",
 		"push_clicked", "push_converted", "push_bounced", "push_dropped", "push_failed",
 		"push_undeliverable",
 	}},
-	{GroupInApp, []string{
+	{GroupInApp, "In-App", []string{
 		"in_app_drafted", "in_app_attempted", "in_app_sent", "in_app_opened", "in_app_clicked",
 		"in_app_converted", "in_app_failed", "in_app_undeliverable",
 	}},
-	{GroupSlack, []string{
+	{GroupSlack, "Slack", []string{
 		"slack_drafted", "slack_attempted", "slack_sent", "slack_clicked", "slack_failed",
 		"slack_undeliverable",
 	}},
-	{GroupWebhook, []string{
+	{GroupWebhook, "Webhook", []string{
 		"webhook_drafted", "webhook_attempted", "webhook_sent", "webhook_clicked",
 		"webhook_failed", "webhook_undeliverable",
 	}},
@@ -80,7 +87,7 @@ var uncertainEventKeys = []string{"slack_undeliverable"}
 func Groups() []Group {
 	out := make([]Group, len(groups))
 	for i, g := range groups {
-		out[i] = Group{Name: g.Name, Events: slices.Clone(g.Events)}
+		out[i] = Group{Name: g.Name, Title: g.Title, Events: slices.Clone(g.Events)}
 	}
 	return out
 }
@@ -98,7 +105,7 @@ func GroupNames() []string {
 func LookupGroup(name string) (Group, bool) {
 	for _, g := range groups {
 		if g.Name == name {
-			return Group{Name: g.Name, Events: slices.Clone(g.Events)}, true
+			return Group{Name: g.Name, Title: g.Title, Events: slices.Clone(g.Events)}, true
 		}
 	}
 	return Group{}, false
@@ -151,6 +158,29 @@ func MetricOfEvent(key string) (string, bool) {
 		return "cio_subscription_preferences_changed", true
 	}
 	return strings.TrimPrefix(key, group+"_"), true
+}
+
+// metricTitles are the metric names Customer.io's interface shows in place of the
+// subscription key's own metric.
+var metricTitles = map[string]string{
+	"email_dropped": "suppressed",
+}
+
+// EventTitle returns the name of a subscription key as Customer.io's reporting-webhook
+// form shows it: the group's title and the metric, such as "Slack: undeliverable". For
+// a key outside the catalogue it returns the key and false.
+func EventTitle(key string) (string, bool) {
+	name, ok := GroupOfEvent(key)
+	if !ok {
+		return key, false
+	}
+	group, _ := LookupGroup(name)
+
+	metric, ok := metricTitles[key]
+	if !ok {
+		metric = strings.ReplaceAll(strings.TrimPrefix(key, name+"_"), "_", " ")
+	}
+	return group.Title + ": " + metric, true
 }
 
 // UnknownGroupError reports a group name that is not in the catalogue.

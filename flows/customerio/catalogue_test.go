@@ -86,6 +86,41 @@ func TestGroupAndMetricOfEvent(t *testing.T) {
 	}
 }
 
+func TestGroupTitles(t *testing.T) {
+	want := map[string]string{
+		"customer": "Customer", "email": "Email", "sms": "SMS", "push": "Push",
+		"in_app": "In-App", "slack": "Slack", "webhook": "Webhook",
+	}
+	for _, g := range customerio.Groups() {
+		if g.Title != want[g.Name] {
+			t.Errorf("Groups: %s has title %q, want %q", g.Name, g.Title, want[g.Name])
+		}
+		looked, _ := customerio.LookupGroup(g.Name)
+		if looked.Title != want[g.Name] {
+			t.Errorf("LookupGroup(%s).Title = %q, want %q", g.Name, looked.Title, want[g.Name])
+		}
+	}
+}
+
+func TestEventTitle(t *testing.T) {
+	tests := []struct{ key, want string }{
+		{"slack_undeliverable", "Slack: undeliverable"},
+		{"in_app_clicked", "In-App: clicked"},
+		{"customer_subscription_preferences_changed", "Customer: subscription preferences changed"},
+		{"email_dropped", "Email: suppressed"},
+	}
+	for _, tt := range tests {
+		got, ok := customerio.EventTitle(tt.key)
+		if !ok || got != tt.want {
+			t.Errorf("EventTitle(%s) = %q, %v; want %q", tt.key, got, ok, tt.want)
+		}
+	}
+
+	if got, ok := customerio.EventTitle("email_deferred"); ok || got != "email_deferred" {
+		t.Errorf("EventTitle(email_deferred) = %q, %v; want the key and false", got, ok)
+	}
+}
+
 func TestEverySampleGroupIsInCatalogue(t *testing.T) {
 	samples := assets.SampleEventGroups()
 	groups := slices.Sorted(slices.Values(customerio.GroupNames()))

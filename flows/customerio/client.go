@@ -58,7 +58,8 @@ type Options struct {
 	HTTPClient *http.Client
 
 	// Logger receives request, retry and error records; the client wraps it so that
-	// the key is scrubbed. The default discards everything.
+	// the key is scrubbed. The default discards everything. The records carry no
+	// dataflow ID, so a caller working on one dataflow adds it with Logger.With.
 	Logger *slog.Logger
 
 	// Secrets, when set, is the app's shared set of secret values; the key is added.
@@ -88,6 +89,10 @@ type Client struct {
 	maxRetries     int
 	newTimer       func() backoff.Timer
 	onRegionChange func(from, to Region)
+
+	// callerLog is Options.Logger as given, for the default Sender, which adds the
+	// component attribute itself.
+	callerLog *slog.Logger
 
 	mu     sync.Mutex
 	region Region
@@ -160,6 +165,7 @@ func NewClient(opts Options) (*Client, error) {
 		http:           httpClient,
 		log:            slog.New(redact.NewHandler(logger.Handler(), secrets)).With("component", "customerio"),
 		secrets:        secrets,
+		callerLog:      logger,
 		maxRetries:     maxRetries,
 		newTimer:       newTimer,
 		onRegionChange: opts.OnRegionChange,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
@@ -496,5 +497,45 @@ func TestConnectWebhookCancelledKeepsDisabled(t *testing.T) {
 	}
 	if result.Enabled || !onlyWebhook(t, sim, usKey).Disabled {
 		t.Error("webhook was enabled after the run was cancelled")
+	}
+}
+
+// TestConnectWebhookLogsEachAttributeOnce runs ConnectWebhook the way the wizard does, with
+// a logger that carries the dataflow ID and the default sender, and checks that no record
+// repeats an attribute.
+func TestConnectWebhookLogsEachAttributeOnce(t *testing.T) {
+	sim, timers := startSim(t, ciosim.Options{})
+	inlet := startInlet(t)
+	logs := &syncBuffer{}
+	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})).With("flow_id", flowID)
+	client, err := customerio.NewClient(customerio.Options{
+		APIKey:     usKey,
+		BaseURLs:   map[customerio.Region]string{customerio.RegionUS: sim.USURL, customerio.RegionEU: sim.EUURL},
+		Logger:     logger,
+		RetryTimer: timers.New,
+	})
+	if err != nil {
+		t.Fatalf("NewClient: %v", err)
+	}
+	slack, _ := customerio.LookupGroup(customerio.GroupSlack)
+	spec := customerio.WebhookSpec{Endpoint: inlet.WebhookURL(flowID), FlowID: flowID, Events: slack.Events}
+
+	// The signing key of the default sender is random, so the fake inlet may reject the
+	// test event; the records are what this test reads.
+	_, _ = client.ConnectWebhook(t.Context(), spec, nil)
+
+	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
+	if len(lines) < 3 {
+		t.Fatalf("got %d log records, want the ensure, create and test-event records:\n%s", len(lines), logs.String())
+	}
+	for _, line := range lines {
+		for _, key := range []string{"flow_id=", "component="} {
+			if n := strings.Count(line, " "+key); n > 1 {
+				t.Errorf("record has %s %d times: %s", strings.TrimSuffix(key, "="), n, line)
+			}
+		}
+	}
+	if !strings.Contains(logs.String(), "flow_id="+flowID) {
+		t.Errorf("no record carries the dataflow ID:\n%s", logs.String())
 	}
 }

@@ -91,7 +91,7 @@ func (c *Client) EnsureWebhook(ctx context.Context, spec WebhookSpec) (result En
 		}
 	}()
 
-	c.log.Info("ensuring Customer.io reporting webhook", "flow_id", spec.FlowID, "events", len(spec.Events))
+	c.log.Info("ensuring Customer.io reporting webhook", "events", len(spec.Events))
 
 	existing, err := c.ListWebhooks(ctx)
 	var apiErr *APIError
@@ -243,7 +243,7 @@ func (c *Client) ConnectWebhook(ctx context.Context, spec WebhookSpec, sender *S
 	}
 
 	if sender == nil {
-		sender = NewSender(SenderOptions{Logger: c.log, Secrets: c.secrets})
+		sender = NewSender(SenderOptions{Logger: c.callerLog, Secrets: c.secrets})
 	}
 	tests, err := sender.SendTestEvents(ctx, endpoint, groupsOfEvents(webhook.Events))
 	result.Tests = tests
@@ -274,7 +274,7 @@ func (c *Client) ConnectWebhook(ctx context.Context, spec WebhookSpec, sender *S
 	}
 	result.Webhook = enabled
 	result.Enabled = !enabled.Disabled
-	c.log.Info("enabled Customer.io reporting webhook", "webhook_id", enabled.ID, "flow_id", spec.FlowID)
+	c.log.Info("enabled Customer.io reporting webhook", "webhook_id", enabled.ID)
 	return result, nil
 }
 
