@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -40,6 +41,8 @@ type OpenError struct {
 	// ExitCode is the opener's exit status for CauseOpenerFailed, or -1 when
 	// it did not exit with a status (for example, it could not be started).
 	ExitCode int
+	// Programs lists the openers looked for on PATH, for CauseNoOpener.
+	Programs []string
 	// Err is the underlying error.
 	Err error
 }
@@ -50,6 +53,9 @@ func (e *OpenError) Error() string {
 	case CauseInvalidURL:
 		return fmt.Sprintf("links: invalid URL %q: %v", e.URL, e.Err)
 	case CauseNoOpener:
+		if len(e.Programs) > 0 {
+			return fmt.Sprintf("links: no program found to open %q: none of %s is on PATH", e.URL, strings.Join(e.Programs, ", "))
+		}
 		return fmt.Sprintf("links: no program found to open %q: %v", e.URL, e.Err)
 	default:
 		return fmt.Sprintf("links: opening %q failed: %v", e.URL, e.Err)
@@ -91,7 +97,7 @@ func (o *Opener) Open(rawURL string) error {
 	o.logger.Info("opening URL in browser", "url", rawURL)
 	if err := browser.OpenURL(rawURL); err != nil {
 		openErr := classifyOpenError(rawURL, err)
-		o.logger.Warn("opening URL failed", "url", rawURL, "cause", openErr.Cause, "exit_code", openErr.ExitCode, "error", err)
+		o.logger.Warn("opening URL failed", "url", rawURL, "cause", openErr.Cause, "exit_code", openErr.ExitCode, "error", openErr)
 		return openErr
 	}
 	return nil
@@ -120,7 +126,10 @@ func validateURL(rawURL string) error {
 func classifyOpenError(rawURL string, err error) *OpenError {
 	var execErr *exec.Error
 	if errors.As(err, &execErr) && errors.Is(execErr.Err, exec.ErrNotFound) {
-		return &OpenError{Cause: CauseNoOpener, URL: rawURL, ExitCode: -1, Err: err}
+		// On Linux pkg/browser reports the three programs it looked for as one
+		// name joined with commas.
+		programs := strings.Split(execErr.Name, ",")
+		return &OpenError{Cause: CauseNoOpener, URL: rawURL, ExitCode: -1, Programs: programs, Err: err}
 	}
 
 	exitCode := -1

@@ -120,6 +120,32 @@ func TestOpenNoOpenerOnEmptyPATH(t *testing.T) {
 	if !errors.Is(err, exec.ErrNotFound) {
 		t.Error("errors.Is(err, exec.ErrNotFound) = false, want true")
 	}
+	if want := []string{"xdg-open", "x-www-browser", "www-browser"}; !slices.Equal(openErr.Programs, want) {
+		t.Errorf("Programs = %q, want %q", openErr.Programs, want)
+	}
+	if want := "none of xdg-open, x-www-browser, www-browser is on PATH"; !strings.Contains(err.Error(), want) {
+		t.Errorf("Error() = %q, want it to contain %q", err, want)
+	}
+}
+
+func TestOpenLogsFailureOnce(t *testing.T) {
+	t.Setenv("PATH", "")
+	handler := &recordingHandler{}
+
+	_ = NewOpener(slog.New(handler)).Open(DeveloperConsoleURL)
+
+	var failures []string
+	for _, line := range handler.snapshot() {
+		if strings.HasPrefix(line, "opening URL failed") {
+			failures = append(failures, line)
+		}
+	}
+	if len(failures) != 1 {
+		t.Fatalf("got %d failure records, want 1: %q", len(failures), handler.snapshot())
+	}
+	if strings.Contains(failures[0], "xdg-open,x-www-browser") {
+		t.Errorf("failure record names the programs as one: %s", failures[0])
+	}
 }
 
 func TestOpenOpenerFails(t *testing.T) {
