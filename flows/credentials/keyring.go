@@ -282,7 +282,6 @@ func (s *KeyringStore) setSecret(account, value string) error {
 	}
 
 	mismatch := &KeyringError{Op: OpSet, Account: account, Cause: CauseReadBackMismatch}
-	s.logger.Error("keyring returned another value than written", "account", account, "error", mismatch)
 	if err := s.backend.Delete(s.service, account); err != nil {
 		s.logger.Error("deleting mismatched keyring entry failed", "account", account, "error", err)
 	}
@@ -301,11 +300,10 @@ func (s *KeyringStore) getSecret(account string) (string, error) {
 	return value, nil
 }
 
-// keyringError classifies and logs a go-keyring error.
+// keyringError classifies a go-keyring error. It does not log, because every
+// caller returns the error and the caller's caller logs it once.
 func (s *KeyringStore) keyringError(op, account string, err error) *KeyringError {
-	keyringErr := &KeyringError{Op: op, Account: account, Cause: classify(err, runningOnWSL), Err: err}
-	s.logger.Error("keyring operation failed", "op", op, "account", account, "cause", keyringErr.Cause, "error", err)
-	return keyringErr
+	return &KeyringError{Op: op, Account: account, Cause: classify(err, runningOnWSL), Err: err}
 }
 
 func (s *KeyringStore) readProfile(key ProfileKey) (Profile, bool) {

@@ -98,6 +98,28 @@ func TestOpenClassifiesKeyringFailures(t *testing.T) {
 	}
 }
 
+func TestOpenLogsLockedKeyringOnce(t *testing.T) {
+	keyring.MockInitWithError(fmt.Errorf("failed to unlock correct collection '%v'", "/org/freedesktop/secrets/aliases/default"))
+	logger, logs := newTestLogger()
+
+	if _, err := Open(newMemoryPreferences(), Options{Logger: logger}); err == nil {
+		t.Fatal("Open() error = nil, want a *KeyringError")
+	}
+
+	var problems []string
+	for _, line := range strings.Split(logs.String(), "\n") {
+		if strings.Contains(line, "level=WARN") || strings.Contains(line, "level=ERROR") {
+			problems = append(problems, line)
+		}
+	}
+	if len(problems) != 1 {
+		t.Fatalf("got %d WARN or ERROR records, want 1:\n%s", len(problems), logs.String())
+	}
+	if !strings.Contains(problems[0], "cause="+string(CauseLocked)) {
+		t.Errorf("record does not name the cause %s: %s", CauseLocked, problems[0])
+	}
+}
+
 func TestOpenProbeReadBackMismatch(t *testing.T) {
 	keyring.MockInit()
 	prefs := newMemoryPreferences()
