@@ -46,8 +46,8 @@ func (w *Wizard) newCopyField(value string) (*fyne.Container, *widget.Button) {
 
 // openLink opens url in the browser off the UI goroutine. When that fails, fallback gets the
 // URL in a selectable field with a Copy button, so the user can paste it into a browser.
+// Options.OpenURL logs the attempt and its failure (links.Opener does), so openLink does not.
 func (w *Wizard) openLink(url string, fallback *fyne.Container) {
-	w.log.Info("opening link", "url", url)
 	start(w.work, func(context.Context) (struct{}, error) {
 		return struct{}{}, w.opts.OpenURL(url)
 	}, func(_ struct{}, err error) {
@@ -56,7 +56,6 @@ func (w *Wizard) openLink(url string, fallback *fyne.Container) {
 			fallback.Refresh()
 			return
 		}
-		w.log.Warn("opening link failed", "url", url, "err", err)
 		field, _ := w.newCopyField(url)
 		p := explain(err)
 		note := widget.NewLabel(p.What + " " + p.Next)

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/cioaep/setup/flows/customerio"
 	"github.com/cioaep/setup/flows/links"
 	"github.com/cioaep/setup/flows/setup"
 )
@@ -41,12 +42,13 @@ func (s *doneStep) title() string {
 	return lang.L("done.title")
 }
 
+// nav offers Start over in place of Back, because the Done screen leads to Welcome, not to
+// the review step.
 func (s *doneStep) nav() navigation {
 	return navigation{
-		back:   func() { s.w.show(screenWelcome) },
-		next:   "",
-		ready:  false,
-		onNext: nil,
+		back:     func() { s.w.show(screenWelcome) },
+		backText: lang.L("done.start_over"),
+		backIcon: theme.HomeIcon(),
 	}
 }
 
@@ -86,6 +88,11 @@ func (s *doneStep) build() fyne.CanvasObject {
 	s.openAEP = widget.NewButtonWithIcon(lang.L("done.open_aep"), theme.ComputerIcon(), func() {
 		s.w.openLink(links.DataflowPage(result.Sandbox, result.FlowID), s.fallback)
 	})
+	if s.w.state.demo {
+		// A dataflow of the simulated platform has no page in Adobe Experience Platform.
+		s.openAEP.Disable()
+		s.fallback.Add(newWrappedLabel(lang.L("done.open_aep_demo")))
+	}
 
 	content := container.NewVBox(
 		heading,
@@ -104,7 +111,12 @@ func (s *doneStep) build() fyne.CanvasObject {
 	s.addWebhookPanel(*result)
 	content.Add(widget.NewSeparator())
 	content.Add(s.slot)
-	return container.NewVScroll(content)
+
+	scroll := container.NewVScroll(content)
+	if s.webhookPanel != nil {
+		s.webhookPanel.scroll = scroll
+	}
+	return scroll
 }
 
 // waitNotice returns the request to wait about five minutes after the dataflow was created before enabling
@@ -124,18 +136,24 @@ func (s *doneStep) waitNotice(result setup.Result) fyne.CanvasObject {
 func (s *doneStep) instructions(result setup.Result) fyne.CanvasObject {
 	events := make([]string, len(result.EventGroups))
 	for i, g := range result.EventGroups {
-		events[i] = groupName(g)
+		events[i] = customerIOGroupName(g)
 	}
 	eventsLine := lang.L("done.step_events_any")
 	if len(events) > 0 {
 		eventsLine = lang.L("done.step_events", map[string]string{"Events": strings.Join(events, ", ")})
 	}
 
+	// The save step repeats the time of the wait notice, so the two never disagree.
+	saveLine := lang.L("done.step_save")
+	if s.w.opts.Now().Before(result.SendAfter) {
+		saveLine = lang.L("done.step_save_after", map[string]string{"Time": result.SendAfter.Local().Format(timeLayout)})
+	}
+
 	lines := []string{
 		lang.L("done.step_open"),
 		lang.L("done.step_paste"),
 		eventsLine,
-		lang.L("done.step_save"),
+		saveLine,
 	}
 	steps := container.NewVBox()
 	for i, line := range lines {
@@ -149,6 +167,21 @@ func (s *doneStep) instructions(result setup.Result) fyne.CanvasObject {
 	steps.Add(container.NewHBox(openUS, openEU))
 	steps.Add(fallback)
 	return widget.NewCard(lang.L("done.instructions"), "", steps)
+}
+
+// customerIOGroupName names an event group as Customer.io's English-only form labels it,
+// followed by the translated name in brackets when that differs, such as
+// "Customer (Cliente)".
+func customerIOGroupName(name string) string {
+	group, ok := customerio.LookupGroup(name)
+	if !ok {
+		return groupName(name)
+	}
+	translated := groupName(name)
+	if strings.EqualFold(translated, group.Title) {
+		return group.Title
+	}
+	return lang.L("done.event_group", map[string]string{"Title": group.Title, "Name": translated})
 }
 
 func (s *doneStep) openCustomerIO(region string, fallback *fyne.Container) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -39,6 +40,11 @@ type webhookPanel struct {
 	run    *webhookRun
 	client *customerio.Client
 
+	// webhookSaved is set once a run created or updated the webhook in Customer.io, and
+	// dropped lists the event keys Customer.io saved it without.
+	webhookSaved bool
+	dropped      []string
+
 	// older is the outcome of disabling the webhooks of older dataflows.
 	older *olderDisable
 
@@ -51,9 +57,15 @@ type webhookPanel struct {
 	key           *widget.Entry
 	rememberCheck *widget.Check
 	rememberNote  *widget.Label
+	events        *widget.Label
+	actions       *fyne.Container
 	create        *widget.Button
 	busy          *busy
 	outcome       *fyne.Container
+
+	// scroll is the Done screen's scroll container, which reveal moves so that the outcome
+	// of a run is on screen.
+	scroll *container.Scroll
 
 	// confirm is the confirmation dialog shown last, so tests can confirm it.
 	confirm *dialog.ConfirmDialog
@@ -211,15 +223,21 @@ func (p *webhookPanel) build(result setup.Result) fyne.CanvasObject {
 	p.rememberCheck = widget.NewCheck(lang.L("webhook.remember"), func(on bool) { p.remember = on })
 	p.rememberNote = newNote("")
 
+	p.events = newWrappedLabel(eventsSummary(result.EventGroups, p.dropped))
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("webhook.region"), p.regionChoice),
 		widget.NewFormItem(lang.L("webhook.key"), p.key),
-		widget.NewFormItem(lang.L("webhook.events"), newWrappedLabel(eventsSummary(result.EventGroups))),
+		widget.NewFormItem(lang.L("webhook.events"), p.events),
 	)
 	keyHelp := newNote(lang.L("webhook.key_help"))
 
 	p.create = widget.NewButtonWithIcon("", theme.UploadIcon(), func() { p.onCreate(result) })
 	p.create.Importance = widget.HighImportance
+	p.actions = container.NewHBox(p.create)
+	if p.busy != nil {
+		// The old spinner leaves the window now; a running animation would keep ticking.
+		p.busy.stop()
+	}
 	p.busy = newBusy()
 	p.outcome = container.NewVBox()
 
@@ -230,7 +248,7 @@ func (p *webhookPanel) build(result setup.Result) fyne.CanvasObject {
 	if events, err := webhookEvents(result); err != nil || len(events) == 0 {
 		content.Add(problemView(problem{What: lang.L("webhook.no_events"), Next: lang.L("webhook.no_events_next")}))
 	}
-	content.Add(container.NewHBox(p.create))
+	content.Add(p.actions)
 	content.Add(p.busy.box)
 	content.Add(p.outcome)
 
@@ -257,15 +275,22 @@ func (p *webhookPanel) earlyNotice(result setup.Result) fyne.CanvasObject {
 	return container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), nil, notice)
 }
 
-// eventsSummary lists the chosen event groups with the number of events each sends.
-func eventsSummary(groups []string) string {
+// eventsSummary lists the chosen event groups with the number of events each sends, without
+// the dropped keys that Customer.io saved the webhook without.
+func eventsSummary(groups, dropped []string) string {
 	if len(groups) == 0 {
 		return lang.L("webhook.events_none")
 	}
 	parts := make([]string, len(groups))
 	for i, name := range groups {
 		group, _ := customerio.LookupGroup(name)
-		parts[i] = lang.L("webhook.events_group", map[string]any{"Name": groupName(name), "Count": len(group.Events)})
+		count := 0
+		for _, key := range group.Events {
+			if !slices.Contains(dropped, key) {
+				count++
+			}
+		}
+		parts[i] = lang.L("webhook.events_group", map[string]any{"Name": groupName(name), "Count": count})
 	}
 	return strings.Join(parts, ", ")
 }
@@ -313,7 +338,7 @@ func (p *webhookPanel) refreshCreate() {
 		return
 	}
 	text := lang.L("webhook.create")
-	if p.run != nil {
+	if p.webhookSaved {
 		text = lang.L("webhook.retry")
 	}
 	p.create.SetText(text)
@@ -413,14 +438,21 @@ func (p *webhookPanel) start(result setup.Result) {
 			p.region = job.client.Region()
 			p.run.region = p.region
 		}
+		if job.result.Webhook.ID != 0 {
+			p.webhookSaved = true
+			p.dropped = job.result.DroppedEvents
+			p.events.SetText(eventsSummary(result.EventGroups, p.dropped))
+		}
 		p.logRun(logger, job, err)
 		p.refreshForm()
 		p.showOutcome(result)
+		p.reveal(p.actions, p.outcome)
 	})
 
 	p.cancel, p.busyText = cancel, "webhook.running"
 	p.busy.start(lang.L(p.busyText), cancel)
 	p.refreshCreate()
+	p.reveal(p.actions, p.busy.box)
 }
 
 // logRun records the outcome of a run with its IDs.
@@ -551,13 +583,60 @@ func (p *webhookPanel) notes(run *webhookRun) []fyne.CanvasObject {
 		add(lang.L("webhook.duplicates_disabled", map[string]string{"Names": webhookNames(result.DisabledDuplicates)}), widget.MediumImportance)
 	}
 	if len(result.DroppedEvents) > 0 {
-		add(lang.L("webhook.dropped_events", map[string]string{"Events": strings.Join(result.DroppedEvents, ", ")}), widget.WarningImportance)
+		add(lang.L("webhook.dropped_events", map[string]string{"Events": droppedEventNames(result.DroppedEvents)}), widget.WarningImportance)
 	}
 	if run.saveErr != nil {
 		why := explain(run.saveErr)
 		add(lang.L("webhook.remember_failed", map[string]string{"Problem": why.What + " " + why.Next}), widget.WarningImportance)
 	}
 	return notes
+}
+
+// eventMeanings translates what the events of a metric report, for the keys Customer.io may
+// reject. Keys of other metrics are shown by name only.
+var eventMeanings = map[string]string{
+	"undeliverable": "webhook.meaning.undeliverable",
+}
+
+// droppedEventNames lists event keys as Customer.io's form names them, each with what its
+// events report when that is known, such as "Slack: undeliverable (…)".
+func droppedEventNames(keys []string) string {
+	names := make([]string, len(keys))
+	for i, key := range keys {
+		names[i], _ = customerio.EventTitle(key)
+		metric, _ := customerio.MetricOfEvent(key)
+		if meaning, ok := eventMeanings[metric]; ok {
+			names[i] = lang.L("webhook.event_meaning", map[string]string{"Name": names[i], "Meaning": lang.L(meaning)})
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+// reveal scrolls the Done screen so that the area from the top of first to the bottom of
+// last is visible, or its top when the area is taller than the window. Without it a run's
+// outcome appears below the window's bottom edge, where the panel's button usually sits.
+func (p *webhookPanel) reveal(first, last fyne.CanvasObject) {
+	scroll := p.scroll
+	if scroll == nil || scroll.Content == nil || p.w.app.Driver().CanvasForObject(first) == nil {
+		return
+	}
+
+	// The content grew since the last frame, so it is laid out now for current positions.
+	scroll.Content.Resize(scroll.Content.MinSize().Max(scroll.Size()))
+
+	driver := p.w.app.Driver()
+	origin := driver.AbsolutePositionForObject(scroll.Content).Y
+	top := driver.AbsolutePositionForObject(first).Y - origin
+	bottom := driver.AbsolutePositionForObject(last).Y - origin + last.Size().Height
+
+	offset, view := scroll.Offset.Y, scroll.Size().Height
+	switch {
+	case bottom-top > view || top < offset:
+		offset = top
+	case bottom > offset+view:
+		offset = bottom - view
+	}
+	scroll.ScrollToOffset(fyne.NewPos(scroll.Offset.X, offset))
 }
 
 // testRows shows one row per test event: group, accepted or rejected, latency, and Adobe's
@@ -706,6 +785,7 @@ func (p *webhookPanel) disableOlder(older []customerio.Webhook) {
 		p.older = &outcome
 		p.refreshCreate()
 		p.showOutcome(*result)
+		p.reveal(p.actions, p.outcome)
 	})
 
 	p.cancel, p.busyText = cancel, "webhook.older_running"

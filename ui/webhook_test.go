@@ -237,6 +237,79 @@ func TestWebhookPanelDemoEnablesWebhook(t *testing.T) {
 	if !strings.Contains(logs.String(), "Customer.io reporting webhook enabled") {
 		t.Errorf("the log does not record the enabled webhook:\n%s", logs.String())
 	}
+	for _, line := range strings.Split(logs.String(), "\n") {
+		if n := strings.Count(line, " flow_id="); n > 1 {
+			t.Errorf("log record has flow_id %d times: %s", n, line)
+		}
+	}
+}
+
+func TestWebhookPanelNamesDroppedEvent(t *testing.T) {
+	useLanguage(t, English)
+	platform := startSim(t)
+	cio := startCustomerIO(t, ciosim.US)
+	w, _, panel := demoDone(t, platform, cio, nil)
+	if got := panel.events.Text; !strings.Contains(got, "Slack (6 events)") {
+		t.Errorf("events before the run = %q, want Slack with its 6 events", got)
+	}
+
+	// The simulated Customer.io rejects slack_undeliverable, as the App API's documented
+	// events list leaves it out.
+	tap(t, w, panel.create)
+
+	if got := panel.run.result.DroppedEvents; len(got) != 1 || got[0] != "slack_undeliverable" {
+		t.Fatalf("dropped events = %v, want [slack_undeliverable]", got)
+	}
+	text := outcomeText(panel)
+	if want := "saved without them: Slack: undeliverable (a message Customer.io did not send"; !strings.Contains(text, want) {
+		t.Errorf("outcome does not contain %q:\n%s", want, text)
+	}
+	if want := "Adobe will not receive these events."; !strings.Contains(text, want) {
+		t.Errorf("outcome does not say what the drop means (%q):\n%s", want, text)
+	}
+	if strings.Contains(text, "slack_undeliverable") {
+		t.Errorf("outcome shows the raw event key:\n%s", text)
+	}
+	if got := panel.events.Text; !strings.Contains(got, "Slack (5 events)") || !strings.Contains(got, "Email (13 events)") {
+		t.Errorf("events after the run = %q, want Slack with 5 events and Email with all 13", got)
+	}
+
+	// A language switch rebuilds the panel with the same counts.
+	useLanguage(t, Spanish)
+	w.Rebuild()
+	panel = w.screens[screenDone].(*doneStep).webhookPanel
+	if got := panel.events.Text; !strings.Contains(got, "Slack (5 eventos)") {
+		t.Errorf("events after the language switch = %q, want Slack with 5 events", got)
+	}
+}
+
+func TestWebhookPanelRevealsOutcome(t *testing.T) {
+	useLanguage(t, English)
+	platform := startSim(t)
+	cio := startCustomerIO(t, ciosim.US)
+	w, _, panel := demoDone(t, platform, cio, nil)
+	scroll := panel.scroll
+	if scroll == nil {
+		t.Fatal("the panel has no scroll container to move")
+	}
+	if scroll.Offset.Y != 0 {
+		t.Fatalf("the Done screen starts scrolled to %v, want the top", scroll.Offset.Y)
+	}
+
+	tap(t, w, panel.create)
+
+	driver := w.app.Driver()
+	origin := driver.AbsolutePositionForObject(scroll.Content).Y
+	top := driver.AbsolutePositionForObject(panel.actions).Y - origin
+	summary := panel.outcome.Objects[1]
+	bottom := driver.AbsolutePositionForObject(summary).Y - origin + summary.Size().Height
+	first, last := scroll.Offset.Y, scroll.Offset.Y+scroll.Size().Height
+	if top < first || top > last {
+		t.Errorf("the button is at %v, outside the visible %v to %v", top, first, last)
+	}
+	if bottom < first || bottom > last {
+		t.Errorf("the outcome's summary ends at %v, outside the visible %v to %v", bottom, first, last)
+	}
 }
 
 func TestWebhookPanelRejectedEventKeepsDisabled(t *testing.T) {
@@ -542,6 +615,9 @@ func TestWebhookPanelUnauthorizedKey(t *testing.T) {
 	if len(cio.Webhooks(testAppAPIKey)) != 0 {
 		t.Error("a webhook was created with a rejected key")
 	}
+	if got, want := panel.create.Text, "Create webhook and send test events"; got != want {
+		t.Errorf("button after the rejected key = %q, want %q because no webhook exists", got, want)
+	}
 }
 
 func TestWebhookPanelCancel(t *testing.T) {
@@ -625,6 +701,7 @@ func TestWebhookPanelRendersAsGolden(t *testing.T) {
 			test.AssertRendersToMarkup(t, "webhook/ready-"+code+".xml", ready.Canvas())
 
 			panel.run = partialRun()
+			panel.webhookSaved = true
 			panel.region = customerio.RegionEU
 			partial := test.NewTempWindow(t, panel.build(result))
 			partial.Resize(fyne.NewSize(780, 1100))

@@ -78,6 +78,11 @@ type navigation struct {
 	next   string // text of Next, empty hides it
 	ready  bool   // Next is enabled, the screen's values are valid
 	onNext func()
+
+	// backText and backIcon replace Back's label and icon when the screen does not lead
+	// to the previous step, such as Start over on the Done screen.
+	backText string
+	backIcon fyne.Resource
 }
 
 // Wizard is the window content: a demo banner when in demo mode, the step header, the current
@@ -217,6 +222,12 @@ func (w *Wizard) refreshNav() {
 	if n.back == nil {
 		w.back.Hide()
 	} else {
+		text, icon := lang.L("nav.back"), theme.NavigateBackIcon()
+		if n.backText != "" {
+			text, icon = n.backText, n.backIcon
+		}
+		w.back.SetText(text)
+		w.back.SetIcon(icon)
 		w.back.Show()
 	}
 
@@ -274,10 +285,9 @@ func (w *Wizard) openStore() {
 		if o.store != nil {
 			w.state.store = o.store
 		}
+		// OpenStore logs the keyring problem itself (credentials.Open does), so it is not
+		// logged again here.
 		w.state.storeProblem = o.problem
-		if o.problem != nil {
-			w.log.Warn("credentials are kept for this session only", "cause", o.problem.Cause)
-		}
 		w.state.remember = w.state.store.Persistent() && !w.state.demo
 
 		// Welcome and credentials show what the store has, so they are built again.
