@@ -19,6 +19,11 @@ import (
 // simulator fills it at once, so the real default of seconds would only slow the demo down.
 const demoPollInterval = 100 * time.Millisecond
 
+// demoLatency delays every call to the simulated platform in demo mode. Without it a
+// whole setup takes a fraction of a second, so the Creating screen and its Cancel button
+// flash by unseen. Every setup step makes at least one call, so each step shows.
+const demoLatency = 200 * time.Millisecond
+
 // demoAppAPIKey is the App API key registered with the simulated Customer.io and filled into
 // the Done screen's webhook panel. No real Customer.io account has it.
 const demoAppAPIKey = "demo-app-api-key-0123456789abcdef"
@@ -59,6 +64,7 @@ func (d *demo) start(context.Context) (ui.Demo, error) {
 			_ = os.RemoveAll(dir)
 			return ui.Demo{}, err
 		}
+		platform.SetLatency(demoLatency)
 		customerIO, err := ciosim.Start(ciosim.Options{Logger: d.log})
 		if err != nil {
 			_ = platform.Close()
@@ -68,7 +74,7 @@ func (d *demo) start(context.Context) (ui.Demo, error) {
 		customerIO.AddKey(demoAppAPIKey, ciosim.US)
 		d.platform, d.customerIO, d.journalDir = platform, customerIO, dir
 		d.log.Info("demo started", "ims", platform.IMSURL, "platform", platform.PlatformURL, "inlet", platform.InletURL,
-			"customerio_us", customerIO.USURL, "customerio_eu", customerIO.EUURL)
+			"customerio_us", customerIO.USURL, "customerio_eu", customerIO.EUURL, "latency", demoLatency)
 	}
 
 	c := d.platform.Credential()
