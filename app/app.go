@@ -36,6 +36,10 @@ const (
 	exitUsage = 2
 )
 
+// windowSize is the size of the window at start, large enough that the Done screen, the
+// longest, scrolls little.
+var windowSize = fyne.NewSize(960, 760)
+
 // config is the parsed command line.
 type config struct {
 	demo     bool
@@ -205,7 +209,7 @@ func newShell(a fyne.App, cfg config, logger *slog.Logger, secrets *redact.Secre
 	s.window = a.NewWindow(lang.L("app.title"))
 	s.wizard = ui.New(a, s.window, opts)
 	s.window.SetOnClosed(s.wizard.Close)
-	s.window.Resize(fyne.NewSize(820, 660))
+	s.window.Resize(windowSize)
 	s.window.SetMaster()
 	return s, nil
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -26,13 +27,28 @@ const orgSuffix = "@AdobeOrg"
 // bareOrgID matches an organization ID copied without its suffix: 24 hexadecimal digits.
 var bareOrgID = regexp.MustCompile(`^[0-9A-Fa-f]{24}$`)
 
+// clientIDLength is the number of characters of a Developer Console client ID.
+// NOTE: Adobe publishes no format for client IDs. Every OAuth Server-to-Server client ID in
+// Adobe's documentation and samples has 32 hexadecimal characters, so an ID of another length
+// is treated as a copying mistake.
+const clientIDLength = 32
+
+// checkMessage is one problem found before any call: a translation key and its template data.
+type checkMessage struct {
+	key  string
+	data map[string]any
+}
+
 // credentialCheck is the result of the checks made before any call to Adobe.
 type credentialCheck struct {
 	ready bool // every field is filled in and valid
 
-	// messages are translation keys of the problems to show now. Empty fields are not
-	// problems yet, they only keep Connect disabled.
-	messages []string
+	// messages are the problems to show now. Empty fields are not problems yet, they only
+	// keep Connect disabled and are listed in missing.
+	messages []checkMessage
+
+	// missing are the translation keys of the labels of the empty fields, in form order.
+	missing []string
 
 	// offerOrgSuffix is set when the organization ID is 24 hex digits without @AdobeOrg.
 	offerOrgSuffix bool
@@ -41,25 +57,41 @@ type credentialCheck struct {
 // checkCredentials checks trimmed credential values before any call.
 func checkCredentials(c aep.Credentials) credentialCheck {
 	check := credentialCheck{ready: true}
-	if c.ClientID == "" || c.ClientSecret == "" || c.OrgID == "" || aep.NormalizeScopes(c.Scopes) == "" {
-		check.ready = false
+	for _, field := range []struct{ value, label string }{
+		{c.ClientID, "creds.client_id"},
+		{c.ClientSecret, "creds.client_secret"},
+		{c.OrgID, "creds.org_id"},
+		{aep.NormalizeScopes(c.Scopes), "creds.scopes"},
+	} {
+		if field.value == "" {
+			check.ready = false
+			check.missing = append(check.missing, field.label)
+		}
 	}
 
-	if strings.ContainsAny(c.ClientID, " \t\n") {
+	switch {
+	case c.ClientID == "":
+	case strings.ContainsAny(c.ClientID, " \t\n"):
 		check.ready = false
-		check.messages = append(check.messages, "creds.check.client_id_spaces")
+		check.messages = append(check.messages, checkMessage{key: "creds.check.client_id_spaces"})
+	case utf8.RuneCountInString(c.ClientID) != clientIDLength:
+		check.ready = false
+		check.messages = append(check.messages, checkMessage{key: "creds.check.client_id_length", data: map[string]any{
+			"Length": utf8.RuneCountInString(c.ClientID), "Want": clientIDLength,
+		}})
 	}
 
+	suffix := map[string]any{"Suffix": orgSuffix}
 	switch {
 	case c.OrgID == "":
 	case strings.HasSuffix(c.OrgID, orgSuffix) && len(c.OrgID) > len(orgSuffix) && !strings.ContainsAny(c.OrgID, " \t\n"):
 	case bareOrgID.MatchString(c.OrgID):
 		check.ready = false
 		check.offerOrgSuffix = true
-		check.messages = append(check.messages, "creds.check.org_suffix_missing")
+		check.messages = append(check.messages, checkMessage{key: "creds.check.org_suffix_missing", data: suffix})
 	default:
 		check.ready = false
-		check.messages = append(check.messages, "creds.check.org_invalid")
+		check.messages = append(check.messages, checkMessage{key: "creds.check.org_invalid", data: suffix})
 	}
 	return check
 }
@@ -74,6 +106,7 @@ type credentialsStep struct {
 	scopes   *widget.Entry
 	orgFix   *widget.Button
 	checks   *widget.Label
+	missing  *widget.Label // the reason Connect is disabled while fields are empty
 
 	importButton *widget.Button
 	helpButton   *widget.Button
@@ -103,6 +136,7 @@ func (s *credentialsStep) nav() navigation {
 
 func (s *credentialsStep) build() fyne.CanvasObject {
 	st := s.w.state
+	page := container.NewVScroll(nil)
 
 	s.clientID = s.newEntry(st.creds.ClientID, func(v string) { st.creds.ClientID = v })
 	s.clientID.SetPlaceHolder(lang.L("creds.client_id_placeholder"))
@@ -116,12 +150,13 @@ func (s *credentialsStep) build() fyne.CanvasObject {
 	s.orgFix = widget.NewButtonWithIcon(lang.L("creds.add_org_suffix"), theme.ContentAddIcon(), s.onAddOrgSuffix)
 	s.checks = newWrappedLabel("")
 	s.checks.Importance = widget.DangerImportance
+	s.missing = newNote("")
 
 	form := widget.NewForm(
-		widget.NewFormItem(lang.L("creds.client_id"), s.clientID),
-		widget.NewFormItem(lang.L("creds.client_secret"), s.secret),
-		widget.NewFormItem(lang.L("creds.org_id"), container.NewBorder(nil, nil, nil, s.orgFix, s.orgID)),
-		widget.NewFormItem(lang.L("creds.scopes"), s.scopes),
+		widget.NewFormItem(lang.L("creds.client_id"), scrollWithPage(s.clientID, page)),
+		widget.NewFormItem(lang.L("creds.client_secret"), scrollWithPage(s.secret, page)),
+		widget.NewFormItem(lang.L("creds.org_id"), container.NewBorder(nil, nil, nil, s.orgFix, scrollWithPage(s.orgID, page))),
+		widget.NewFormItem(lang.L("creds.scopes"), scrollWithPage(s.scopes, page)),
 	)
 
 	s.importButton = widget.NewButtonWithIcon(lang.L("creds.import"), theme.FileIcon(), s.onImport)
@@ -145,6 +180,7 @@ func (s *credentialsStep) build() fyne.CanvasObject {
 		intro,
 		form,
 		s.checks,
+		s.missing,
 		container.NewHBox(s.importButton, s.helpButton),
 		s.imported,
 		s.fallback,
@@ -155,7 +191,8 @@ func (s *credentialsStep) build() fyne.CanvasObject {
 		s.problem,
 	)
 	s.refreshChecks()
-	return container.NewVScroll(content)
+	page.Content = content
+	return page
 }
 
 // newEntry returns an entry showing value that stores its trimmed text with set.
@@ -169,12 +206,14 @@ func (s *credentialsStep) newEntry(value string, set func(string)) *widget.Entry
 	return entry
 }
 
-// onChanged runs on every keystroke: a changed credential needs a new connection.
+// onChanged runs on every keystroke: a changed credential needs a new connection, and the
+// problem shown was about the values before the change.
 func (s *credentialsStep) onChanged() {
 	st := s.w.state
 	if st.session != nil && st.sessionCreds != s.normalized() {
 		st.disconnect()
 	}
+	clearBox(s.problem)
 	s.refreshChecks()
 	s.w.refreshNav()
 }
@@ -195,8 +234,8 @@ func (s *credentialsStep) refreshChecks() {
 	}
 
 	var lines []string
-	for _, key := range check.messages {
-		lines = append(lines, lang.L(key, map[string]string{"Suffix": orgSuffix}))
+	for _, m := range check.messages {
+		lines = append(lines, lang.L(m.key, m.data))
 	}
 	s.checks.SetText(strings.Join(lines, "\n"))
 	if len(lines) == 0 {
@@ -204,6 +243,17 @@ func (s *credentialsStep) refreshChecks() {
 	} else {
 		s.checks.Show()
 	}
+
+	if len(check.missing) == 0 {
+		s.missing.Hide()
+		return
+	}
+	fields := make([]string, len(check.missing))
+	for i, key := range check.missing {
+		fields[i] = lang.L(key)
+	}
+	s.missing.SetText(lang.L("creds.missing", map[string]string{"Fields": strings.Join(fields, ", ")}))
+	s.missing.Show()
 }
 
 // refreshRemember explains why credentials cannot be remembered, when they cannot.
@@ -242,19 +292,24 @@ func (s *credentialsStep) onImport() {
 			return // the user closed the dialog
 		}
 		defer file.Close()
-		s.importProject(file)
+		s.importProject(file.URI().Name(), file)
 	}, s.w.window)
 	open.SetFilter(storage.NewExtensionFileFilter([]string{".json"}))
 	open.Show()
 }
 
-// importProject reads a Developer Console project file and fills in its OAuth
+// importProject reads the Developer Console project file named name and fills in its OAuth
 // Server-to-Server credential, asking which one when the project has several.
-func (s *credentialsStep) importProject(r io.Reader) {
+func (s *credentialsStep) importProject(name string, r io.Reader) {
 	found, err := credentials.ParseProject(r)
 	if err != nil {
-		s.w.log.Warn("importing a Developer Console file failed", "err", err)
-		showProblem(s.problem, explain(err))
+		s.w.log.Warn("importing a Developer Console file failed", "file", name, "err", err)
+		var projectErr *credentials.ProjectError
+		if errors.As(err, &projectErr) {
+			showProblem(s.problem, explainProject(projectErr, name))
+		} else {
+			showProblem(s.problem, explain(err))
+		}
 		return
 	}
 	clearBox(s.problem)

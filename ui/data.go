@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/cioaep/setup/flows/aep"
 	"github.com/cioaep/setup/flows/setup"
 )
 
@@ -22,18 +23,26 @@ const dateLayout = "2006-01-02"
 type dataStep struct {
 	w *Wizard
 
-	root     *fyne.Container
-	choice   *widget.RadioGroup
-	existing *fyne.Container
-	search   *widget.Entry
-	list     *widget.List
-	shown    []int // indexes into state.datasets that match the search
-	reason   *widget.Label
-	busy     *busy
-	problem  *fyne.Container
+	root       *fyne.Container
+	choice     *widget.RadioGroup
+	choiceNote *widget.Label // explains the chosen option
+	existing   *fyne.Container
+	search     *widget.Entry
+	list       *widget.List
+	empty      *widget.Label // the reason the list shows no dataset
+	shown      []int         // indexes into state.datasets that match the search
+	reason     *widget.Label
+	busy       *busy
+	problem    *fyne.Container
 
 	// searchText holds, per dataset, the lower-case name and schema title the search reads.
 	searchText []string
+
+	// classes holds the class of each schema read so far in classesSandbox, by schema ID.
+	// checkingClasses is set while checkClasses reads more of them.
+	classes         map[string]string
+	classesSandbox  string
+	checkingClasses bool
 }
 
 func (s *dataStep) title() string {
@@ -65,7 +74,7 @@ func (s *dataStep) build() fyne.CanvasObject {
 	}
 	s.choice.Required = true
 	s.choice.OnChanged = s.onChoice
-	readyNote := newNote(lang.L("data.ready_made_note"))
+	s.choiceNote = newNote("")
 
 	s.search = widget.NewEntry()
 	s.search.SetPlaceHolder(lang.L("data.search"))
@@ -76,7 +85,9 @@ func (s *dataStep) build() fyne.CanvasObject {
 	}
 	s.list = widget.NewList(func() int { return len(s.shown) }, s.newRow, s.updateRow)
 	s.list.OnSelected = s.onSelected
-	s.existing = container.NewBorder(s.search, nil, nil, nil, s.list)
+	s.empty = newNote("")
+	s.empty.Hide()
+	s.existing = container.NewBorder(s.search, nil, nil, nil, container.NewStack(s.list, container.NewVBox(s.empty)))
 
 	s.reason = newWrappedLabel("")
 	s.reason.Importance = widget.WarningImportance
@@ -87,7 +98,7 @@ func (s *dataStep) build() fyne.CanvasObject {
 	s.indexDatasets()
 	s.filter()
 
-	top := container.NewVBox(s.choice, readyNote)
+	top := container.NewVBox(s.choice, s.choiceNote)
 	bottom := container.NewVBox(s.reason, s.busy.box, s.problem)
 	s.root = container.NewBorder(top, bottom, nil, nil, s.existing)
 	s.refreshChoice()
@@ -97,6 +108,7 @@ func (s *dataStep) build() fyne.CanvasObject {
 func (s *dataStep) enter() {
 	if s.w.state.data == setup.ExistingDataset {
 		s.loadDatasets()
+		s.checkClasses()
 	}
 }
 
@@ -111,13 +123,17 @@ func (s *dataStep) onChoice(label string) {
 	s.w.refreshNav()
 	if st.data == setup.ExistingDataset {
 		s.loadDatasets()
+		s.checkClasses()
 	}
 }
 
+// refreshChoice shows the dataset list and the note of the chosen option.
 func (s *dataStep) refreshChoice() {
 	if s.w.state.data == setup.ExistingDataset {
+		s.choiceNote.SetText(lang.L("data.existing_note"))
 		s.existing.Show()
 	} else {
+		s.choiceNote.SetText(lang.L("data.ready_made_note"))
 		s.existing.Hide()
 		s.reason.Hide()
 	}
@@ -155,8 +171,95 @@ func (s *dataStep) loadDatasets() {
 		st.datasets, st.datasetsSandbox = datasets, sandbox
 		s.indexDatasets()
 		s.filter()
+		s.checkClasses()
 	})
 	s.busy.start(lang.L("data.loading"), cancel)
+}
+
+// checkClasses reads, off the UI goroutine, the class of each listed dataset's schema that
+// is not known yet, and greys out the datasets whose schema is not an ExperienceEvent schema.
+// It runs when a listing arrives or the list is shown again, never per keystroke. The list
+// can be used meanwhile, and LoadMapping checks the class of the chosen dataset in any case.
+func (s *dataStep) checkClasses() {
+	st := s.w.state
+	reader, ok := st.session.(schemaClassReader)
+	if !ok || st.sandbox == nil || st.datasetsSandbox != st.sandbox.Name || s.checkingClasses {
+		return
+	}
+
+	sandbox := st.sandbox.Name
+	if s.classesSandbox != sandbox {
+		s.classes, s.classesSandbox = map[string]string{}, sandbox
+	}
+	var ids []string
+	seen := map[string]bool{}
+	for _, d := range st.datasets {
+		if d.Problem != DatasetOK || d.Dataset.SchemaRef == nil {
+			continue
+		}
+		id := d.Dataset.SchemaRef.ID
+		if _, known := s.classes[id]; known || seen[id] {
+			continue
+		}
+		seen[id] = true
+		ids = append(ids, id)
+	}
+	if len(ids) == 0 {
+		s.applyClasses()
+		return
+	}
+
+	s.checkingClasses = true
+	log := s.w.log
+	log.Info("reading schema classes", "sandbox", sandbox, "schemas", len(ids))
+	start(s.w.work, func(ctx context.Context) (map[string]string, error) {
+		return readSchemaClasses(ctx, reader, sandbox, ids, log)
+	}, func(classes map[string]string, err error) {
+		s.checkingClasses = false
+		if err != nil {
+			if !isCanceled(err) {
+				log.Warn("reading schema classes failed", "sandbox", sandbox, "err", err)
+			}
+			return
+		}
+		log.Info("schema classes read", "sandbox", sandbox, "schemas", len(classes))
+		if s.classesSandbox != sandbox {
+			return // the user chose another sandbox meanwhile
+		}
+		for id, class := range classes {
+			s.classes[id] = class
+		}
+		s.applyClasses()
+	})
+}
+
+// applyClasses marks the listed datasets whose schema class is known and is not
+// ExperienceEvent, and drops the chosen dataset if it is one of them.
+func (s *dataStep) applyClasses() {
+	st := s.w.state
+	if st.sandbox == nil || s.classesSandbox != st.sandbox.Name || st.datasetsSandbox != s.classesSandbox {
+		return
+	}
+
+	for i, d := range st.datasets {
+		if d.Problem != DatasetOK || d.Dataset.SchemaRef == nil {
+			continue
+		}
+		class := s.classes[d.Dataset.SchemaRef.ID]
+		if class == "" || class == aep.ExperienceEventClass {
+			continue
+		}
+		st.datasets[i].Problem = DatasetNotEvent
+		if st.dataset != nil && st.dataset.Dataset.ID == d.Dataset.ID {
+			st.dataset = nil
+			st.mapping, st.mappingDataset = nil, ""
+			s.showReason(st.datasets[i])
+		}
+	}
+	if s.list != nil {
+		s.filter()
+	}
+	s.w.refreshNav()
 }
 
 // indexDatasets prepares the lower-case text the search compares, once per list.
@@ -190,6 +293,23 @@ func (s *dataStep) filter() {
 	if selected >= 0 {
 		s.list.Select(selected)
 	}
+	s.refreshEmpty(query)
+}
+
+// refreshEmpty explains an empty list once the datasets are listed: no dataset matches the
+// search, or the sandbox has none.
+func (s *dataStep) refreshEmpty(query string) {
+	st := s.w.state
+	switch {
+	case len(s.shown) > 0 || st.sandbox == nil || st.datasetsSandbox != st.sandbox.Name:
+		s.empty.Hide()
+		return
+	case len(st.datasets) == 0:
+		s.empty.SetText(lang.L("data.none", map[string]string{"Sandbox": st.sandbox.Title}))
+	default:
+		s.empty.SetText(lang.L("data.no_match", map[string]string{"Query": query}))
+	}
+	s.empty.Show()
 }
 
 func (s *dataStep) newRow() fyne.CanvasObject {
@@ -199,7 +319,7 @@ func (s *dataStep) newRow() fyne.CanvasObject {
 	detail := widget.NewLabel("")
 	detail.Truncation = fyne.TextTruncateEllipsis
 	updated := widget.NewLabel("")
-	updated.Importance = widget.LowImportance
+	styleNote(updated)
 	return container.NewBorder(nil, nil, icon, updated, container.NewVBox(name, detail))
 }
 
@@ -219,16 +339,18 @@ func (s *dataStep) updateRow(id widget.ListItemID, row fyne.CanvasObject) {
 		updated.SetText(lang.L("data.updated", map[string]string{"Date": d.Dataset.Updated.Format(dateLayout)}))
 	}
 
+	// A dataset that cannot be chosen shows a cancel icon, its name in plain italics and the
+	// reason, all in readable colours: the theme's faint disabled colour would hide the reason.
 	if d.Problem == DatasetOK {
 		icon.SetResource(theme.StorageIcon())
-		name.Importance = widget.MediumImportance
-		detail.Importance = widget.MediumImportance
+		name.TextStyle = fyne.TextStyle{Bold: true}
+		detail.TextStyle = fyne.TextStyle{}
 		detail.SetText(lang.L("data.schema", map[string]string{"Schema": schemaLabel(d)}))
 	} else {
 		icon.SetResource(theme.CancelIcon())
-		name.Importance = widget.LowImportance
-		detail.Importance = widget.LowImportance
-		detail.SetText(datasetProblemText(d))
+		name.TextStyle = fyne.TextStyle{Italic: true}
+		detail.TextStyle = fyne.TextStyle{Italic: true}
+		detail.SetText(s.problemText(d))
 	}
 
 	// The texts changed width, so the row lays its parts out again.
@@ -247,12 +369,27 @@ func schemaLabel(d DatasetChoice) string {
 	}
 }
 
-// datasetProblemText returns the reason a dataset cannot be chosen.
-func datasetProblemText(d DatasetChoice) string {
+// problemText returns the reason a dataset cannot be chosen, naming its schema's class when
+// it is known.
+func (s *dataStep) problemText(d DatasetChoice) string {
 	if d.Problem == DatasetNoSchema {
 		return lang.L("data.problem.no_schema")
 	}
+	if d.Dataset.SchemaRef != nil && s.classesSandbox == s.w.state.datasetsSandbox {
+		if class := s.classes[d.Dataset.SchemaRef.ID]; class != "" {
+			return lang.L("data.problem.class", map[string]string{"Schema": schemaLabel(d), "Class": className(class)})
+		}
+	}
 	return lang.L("data.problem.not_event", map[string]string{"Schema": schemaLabel(d)})
+}
+
+// showReason shows, below the list, the reason the dataset d cannot be chosen.
+func (s *dataStep) showReason(d DatasetChoice) {
+	if s.reason == nil {
+		return
+	}
+	s.reason.SetText(lang.L("data.cannot_use", map[string]string{"Name": d.Dataset.Name, "Reason": s.problemText(d)}))
+	s.reason.Show()
 }
 
 func (s *dataStep) onSelected(id widget.ListItemID) {
@@ -264,8 +401,7 @@ func (s *dataStep) onSelected(id widget.ListItemID) {
 	if d.Problem != DatasetOK {
 		// Greyed-out rows cannot be chosen, so show the reason and keep the earlier choice.
 		s.list.Unselect(id)
-		s.reason.SetText(lang.L("data.cannot_use", map[string]string{"Name": d.Dataset.Name, "Reason": datasetProblemText(d)}))
-		s.reason.Show()
+		s.showReason(d)
 		return
 	}
 

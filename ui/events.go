@@ -40,6 +40,7 @@ type eventsStep struct {
 	w *Wizard
 
 	checks map[string]*widget.Check
+	none   *widget.Label // the reason Next is disabled while no group is ticked
 }
 
 func (s *eventsStep) title() string {
@@ -61,7 +62,8 @@ func (s *eventsStep) nav() navigation {
 
 func (s *eventsStep) build() fyne.CanvasObject {
 	st := s.w.state
-	rows := container.NewVBox(newNote(lang.L("events.intro")))
+	s.none = newNote(lang.L("events.none"))
+	rows := container.NewVBox(newNote(lang.L("events.intro")), s.none)
 	s.checks = map[string]*widget.Check{}
 
 	for _, group := range customerio.Groups() {
@@ -70,6 +72,7 @@ func (s *eventsStep) build() fyne.CanvasObject {
 		check.SetChecked(st.events[name])
 		check.OnChanged = func(on bool) {
 			st.events[name] = on
+			s.refreshNone()
 			s.w.refreshNav()
 		}
 		s.checks[name] = check
@@ -77,5 +80,15 @@ func (s *eventsStep) build() fyne.CanvasObject {
 		carries := newNote(lang.L(groupTexts[name].carries))
 		rows.Add(container.NewVBox(check, container.NewPadded(carries)))
 	}
+	s.refreshNone()
 	return container.NewVScroll(rows)
+}
+
+// refreshNone shows, while no event group is ticked, that one is needed to go on.
+func (s *eventsStep) refreshNone() {
+	if len(s.w.state.chosenEvents()) == 0 {
+		s.none.Show()
+	} else {
+		s.none.Hide()
+	}
 }

@@ -109,7 +109,7 @@ func TestImportOneCredential(t *testing.T) {
 	tap(t, w, w.screens[screenWelcome].(*welcome).connect)
 	s := w.screens[screenCredentials].(*credentialsStep)
 
-	s.importProject(strings.NewReader(consoleProject([2]string{"Server", "11112222333344445555666677778888"})))
+	s.importProject("cio-project.json", strings.NewReader(consoleProject([2]string{"Server", "11112222333344445555666677778888"})))
 
 	s = w.screens[screenCredentials].(*credentialsStep)
 	if got := s.clientID.Text; got != "11112222333344445555666677778888" {
@@ -135,7 +135,7 @@ func TestImportChoosesAmongCredentials(t *testing.T) {
 	tap(t, w, w.screens[screenWelcome].(*welcome).connect)
 	s := w.screens[screenCredentials].(*credentialsStep)
 
-	s.importProject(strings.NewReader(consoleProject(
+	s.importProject("cio-project.json", strings.NewReader(consoleProject(
 		[2]string{"First", "aaaa0000aaaa0000aaaa0000aaaa0000"},
 		[2]string{"Second", "bbbb1111bbbb1111bbbb1111bbbb1111"},
 	)))
@@ -178,7 +178,7 @@ func TestImportJWTOnlyExplains(t *testing.T) {
 
 			jwt := `{"project":{"org":{"ims_org_id":"0123456789ABCDEF01234567@AdobeOrg"},"workspace":{"details":{"credentials":[
 				{"id":"1","name":"Old","integration_type":"service","jwt":{"client_id":"x"}}]}}}}`
-			s.importProject(strings.NewReader(jwt))
+			s.importProject("jwt-project.json", strings.NewReader(jwt))
 
 			if got := problemText(s.problem); !strings.Contains(got, want) {
 				t.Errorf("problem = %q, want it to contain %q", got, want)

@@ -19,7 +19,8 @@ type sandboxStep struct {
 
 	search   *widget.Entry
 	list     *widget.List
-	shown    []int // indexes of the state.sandboxes that match the search
+	empty    *widget.Label // the reason the list shows no sandbox
+	shown    []int         // indexes of the state.sandboxes that match the search
 	warning  *fyne.Container
 	notice   *widget.Label
 	busy     *busy
@@ -58,6 +59,8 @@ func (s *sandboxStep) build() fyne.CanvasObject {
 		s.updateRow,
 	)
 	s.list.OnSelected = s.onSelected
+	s.empty = newNote("")
+	s.empty.Hide()
 
 	s.warning = container.NewVBox()
 	s.notice = newNote("")
@@ -73,7 +76,7 @@ func (s *sandboxStep) build() fyne.CanvasObject {
 	s.filter()
 	top := container.NewVBox(newNote(lang.L("sandbox.intro")), s.search)
 	bottom := container.NewVBox(s.warning, s.notice, s.busy.box, s.problem)
-	return container.NewBorder(top, bottom, nil, nil, s.list)
+	return container.NewBorder(top, bottom, nil, nil, container.NewStack(s.list, container.NewVBox(s.empty)))
 }
 
 // enter loads the sandboxes the first time the step is shown for a session.
@@ -145,15 +148,32 @@ func (s *sandboxStep) filter() {
 	if s.selected >= 0 {
 		s.list.Select(s.selected)
 	}
+	s.refreshEmpty(query)
 	s.refreshWarning()
 	s.w.refreshNav()
+}
+
+// refreshEmpty explains an empty list once the sandboxes are listed: none matches the
+// search, or the credential sees none.
+func (s *sandboxStep) refreshEmpty(query string) {
+	st := s.w.state
+	switch {
+	case len(s.shown) > 0 || st.sandboxes == nil:
+		s.empty.Hide()
+		return
+	case len(st.sandboxes) == 0:
+		s.empty.SetText(lang.L("sandbox.none"))
+	default:
+		s.empty.SetText(lang.L("sandbox.no_match", map[string]string{"Query": query}))
+	}
+	s.empty.Show()
 }
 
 func (s *sandboxStep) newRow() fyne.CanvasObject {
 	icon := widget.NewIcon(theme.StorageIcon())
 	title := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	detail := widget.NewLabel("")
-	detail.Importance = widget.LowImportance
+	styleNote(detail)
 	kind := widget.NewLabel("")
 	return container.NewBorder(nil, nil, icon, kind, container.NewHBox(title, detail))
 }
@@ -168,6 +188,7 @@ func (s *sandboxStep) updateRow(id widget.ListItemID, row fyne.CanvasObject) {
 	texts.Objects[0].(*widget.Label).SetText(sb.Title)
 	texts.Objects[1].(*widget.Label).SetText(sb.Name)
 
+	kind.TextStyle = fyne.TextStyle{}
 	switch {
 	case sb.IsProduction():
 		icon.SetResource(theme.WarningIcon())
@@ -179,7 +200,8 @@ func (s *sandboxStep) updateRow(id widget.ListItemID, row fyne.CanvasObject) {
 		kind.SetText(lang.L("sandbox.development"))
 	}
 	if sb.State != "" && !sb.IsActive() {
-		kind.Importance = widget.LowImportance
+		kind.Importance = widget.MediumImportance
+		kind.TextStyle.Italic = true
 		kind.SetText(lang.L("sandbox.inactive", map[string]string{"State": sb.State}))
 	}
 

@@ -427,7 +427,7 @@ func TestRememberedSetupLeaksNoSecret(t *testing.T) {
 	tap(t, w, w.next)
 	wantScreen(t, w, screenCredentials)
 	snapshot()
-	if !strings.Contains(windowTexts[0], "Adobe did not accept the client ID or the client secret.") {
+	if !strings.Contains(windowTexts[0], "Adobe did not accept the client secret.") {
 		t.Fatalf("the window text misses the invalid_client problem:\n%s", windowTexts[0])
 	}
 

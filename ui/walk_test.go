@@ -185,8 +185,8 @@ func TestInvalidClientKeepsValues(t *testing.T) {
 
 			wantScreen(t, w, screenCredentials)
 			want := map[string]string{
-				English: "Adobe did not accept the client ID or the client secret.",
-				Spanish: "Adobe no ha aceptado el ID de cliente o el secreto de cliente.",
+				English: "Adobe did not accept the client secret.",
+				Spanish: "Adobe no aceptó el secreto de cliente.",
 			}[code]
 			if got := problemText(s.problem); !strings.Contains(got, want) {
 				t.Errorf("problem shown = %q, want it to contain %q", got, want)

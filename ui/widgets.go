@@ -1,7 +1,10 @@
 package ui
 
 import (
+	"image/color"
+
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
@@ -16,11 +19,46 @@ func newWrappedLabel(text string) *widget.Label {
 	return label
 }
 
-// newNote returns a wrapped label in the theme's low-importance colour, for explanations.
+// newNote returns a wrapped label for explanations, styled by styleNote.
 func newNote(text string) *widget.Label {
 	label := newWrappedLabel(text)
-	label.Importance = widget.LowImportance
+	styleNote(label)
 	return label
+}
+
+// styleNote sets label in italics in the normal text colour, so that notes stand apart from
+// the values around them and still read easily. Fyne's low-importance colour is too faint for
+// text: 0x39 on the dark background 0x17 is about 1.5:1, where reading needs at least 4.5:1.
+func styleNote(label *widget.Label) {
+	label.Importance = widget.MediumImportance
+	label.TextStyle.Italic = true
+}
+
+// wheelToPage lies over an entry inside a scrolled page and passes mouse-wheel events to the
+// page. Fyne sends a wheel event to the innermost scrollable object under the pointer, which
+// for an entry is its own one-line scroller, so the page would stop scrolling over every
+// field. It is neither tappable nor hoverable, so clicks, focus and the text cursor still
+// reach the entry below.
+type wheelToPage struct {
+	widget.BaseWidget
+	page *container.Scroll
+}
+
+// scrollWithPage returns entry with a wheelToPage over it that scrolls page.
+func scrollWithPage(entry fyne.CanvasObject, page *container.Scroll) fyne.CanvasObject {
+	layer := &wheelToPage{page: page}
+	layer.ExtendBaseWidget(layer)
+	return container.NewStack(entry, layer)
+}
+
+// Scrolled scrolls the page instead of the entry.
+func (w *wheelToPage) Scrolled(event *fyne.ScrollEvent) {
+	w.page.Scrolled(event)
+}
+
+// CreateRenderer draws nothing: the layer is transparent.
+func (w *wheelToPage) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(canvas.NewRectangle(color.Transparent))
 }
 
 // problemView returns the widgets that show a problem: what failed, what to do next, and the

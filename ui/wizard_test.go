@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"os"
+	"slices"
 	"testing"
 	"time"
 
@@ -258,19 +259,23 @@ func TestDemoBannerOnEveryScreen(t *testing.T) {
 }
 
 func TestCheckCredentials(t *testing.T) {
-	valid := aep.Credentials{ClientID: "0123abcd", ClientSecret: "s", OrgID: "0123456789ABCDEF01234567@AdobeOrg", Scopes: "openid"}
+	valid := aep.Credentials{ClientID: "0123456789abcdef0123456789abcdef", ClientSecret: "s", OrgID: "0123456789ABCDEF01234567@AdobeOrg", Scopes: "openid"}
 	tests := map[string]struct {
 		change     func(c *aep.Credentials)
 		ready      bool
 		offerFix   bool
 		messageKey string
+		missing    []string
 	}{
 		"valid":           {change: func(*aep.Credentials) {}, ready: true},
-		"empty secret":    {change: func(c *aep.Credentials) { c.ClientSecret = "" }},
-		"empty scopes":    {change: func(c *aep.Credentials) { c.Scopes = " , " }},
+		"empty secret":    {change: func(c *aep.Credentials) { c.ClientSecret = "" }, missing: []string{"creds.client_secret"}},
+		"empty scopes":    {change: func(c *aep.Credentials) { c.Scopes = " , " }, missing: []string{"creds.scopes"}},
+		"empty client":    {change: func(c *aep.Credentials) { c.ClientID = ""; c.OrgID = "" }, missing: []string{"creds.client_id", "creds.org_id"}},
 		"bare org":        {change: func(c *aep.Credentials) { c.OrgID = "0123456789ABCDEF01234567" }, offerFix: true, messageKey: "creds.check.org_suffix_missing"},
 		"wrong org":       {change: func(c *aep.Credentials) { c.OrgID = "acme" }, messageKey: "creds.check.org_invalid"},
 		"spaced client":   {change: func(c *aep.Credentials) { c.ClientID = "0123 abcd" }, messageKey: "creds.check.client_id_spaces"},
+		"short client":    {change: func(c *aep.Credentials) { c.ClientID = "abc" }, messageKey: "creds.check.client_id_length"},
+		"long client":     {change: func(c *aep.Credentials) { c.ClientID += "0" }, messageKey: "creds.check.client_id_length"},
 		"only the suffix": {change: func(c *aep.Credentials) { c.OrgID = "@AdobeOrg" }, messageKey: "creds.check.org_invalid"},
 	}
 	for name, tt := range tests {
@@ -284,11 +289,14 @@ func TestCheckCredentials(t *testing.T) {
 			if got.offerOrgSuffix != tt.offerFix {
 				t.Errorf("offerOrgSuffix = %v, want %v", got.offerOrgSuffix, tt.offerFix)
 			}
-			if tt.messageKey != "" && (len(got.messages) != 1 || got.messages[0] != tt.messageKey) {
+			if tt.messageKey != "" && (len(got.messages) != 1 || got.messages[0].key != tt.messageKey) {
 				t.Errorf("messages = %v, want [%s]", got.messages, tt.messageKey)
 			}
 			if tt.messageKey == "" && len(got.messages) != 0 {
 				t.Errorf("messages = %v, want none", got.messages)
+			}
+			if !slices.Equal(got.missing, tt.missing) {
+				t.Errorf("missing = %v, want %v", got.missing, tt.missing)
 			}
 		})
 	}
@@ -300,11 +308,11 @@ func TestCredentialsTrimAndOfferOrgSuffix(t *testing.T) {
 	tap(t, w, w.screens[screenWelcome].(*welcome).connect)
 	s := w.screens[screenCredentials].(*credentialsStep)
 
-	test.Type(s.clientID, "  0123abcd  ")
+	test.Type(s.clientID, "  0123456789abcdef0123456789abcdef  ")
 	test.Type(s.secret, "secret\n")
 	test.Type(s.orgID, " 0123456789ABCDEF01234567 ")
 
-	if got := w.state.creds.ClientID; got != "0123abcd" {
+	if got := w.state.creds.ClientID; got != "0123456789abcdef0123456789abcdef" {
 		t.Errorf("stored client ID = %q, want it trimmed", got)
 	}
 	if !s.orgFix.Visible() {
