@@ -1,9 +1,55 @@
 package main
 
 import (
+	"bytes"
+	"log"
 	"os"
+	"strings"
 	"testing"
+
+	"fyne.io/fyne/v2/lang"
+
+	"github.com/cioaep/setup/assets"
 )
+
+// unsetLocale unsets every variable that chooses the language of messages, for the test.
+func unsetLocale(t *testing.T) {
+	t.Helper()
+
+	for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"} {
+		t.Setenv(name, "")
+		os.Unsetenv(name)
+	}
+}
+
+// translationErrors loads the translations and returns what Fyne logged about the locale.
+func translationErrors(t *testing.T) string {
+	t.Helper()
+
+	var logged bytes.Buffer
+	log.SetOutput(&logged)
+	t.Cleanup(func() { log.SetOutput(os.Stderr) })
+
+	if err := lang.AddTranslationsFS(assets.Translations, assets.TranslationsDir); err != nil {
+		t.Fatal(err)
+	}
+	return logged.String()
+}
+
+func TestCUTF8LocaleLoadsQuietly(t *testing.T) {
+	unsetLocale(t)
+	t.Setenv("LANG", "C.UTF-8")
+
+	// Fyne itself complains about the C.UTF-8 locale, so the check below can fail.
+	if logged := translationErrors(t); !strings.Contains(logged, "Error parsing user locale C") {
+		t.Fatalf("without the fix, Fyne logged %q, want the locale error", logged)
+	}
+
+	englishForCLocale()
+	if logged := translationErrors(t); logged != "" {
+		t.Errorf("loading translations with LANG=C.UTF-8 logged %q, want nothing", logged)
+	}
+}
 
 func TestEnglishForCLocale(t *testing.T) {
 	tests := []struct {
@@ -23,10 +69,7 @@ func TestEnglishForCLocale(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"} {
-				t.Setenv(name, "")
-				os.Unsetenv(name)
-			}
+			unsetLocale(t)
 			for name, value := range tt.env {
 				t.Setenv(name, value)
 			}

@@ -232,3 +232,19 @@ func TestNoEventGroupSaysWhy(t *testing.T) {
 		t.Errorf("note = %q (shown %v), want the reason Next is disabled", s.none.Text, s.none.Visible())
 	}
 }
+
+func TestNotEventErrorNamesClass(t *testing.T) {
+	for code, want := range map[string]string{
+		English: "The dataset's schema is of class XDM Individual Profile, not ExperienceEvent.",
+		Spanish: "El esquema del conjunto de datos es de la clase XDM Individual Profile, no ExperienceEvent.",
+	} {
+		t.Run(code, func(t *testing.T) {
+			useLanguage(t, code)
+			err := &setup.Error{Cause: setup.CauseNotExperienceEvent, Value: profileClass}
+
+			if got := explain(err).What; got != want {
+				t.Errorf("problem = %q, want %q", got, want)
+			}
+		})
+	}
+}
