@@ -446,13 +446,13 @@ func (p *webhookPanel) start(result setup.Result) {
 		p.logRun(logger, job, err)
 		p.refreshForm()
 		p.showOutcome(result)
-		p.reveal(p.actions, p.outcome)
+		p.reveal(revealed(p.outcome))
 	})
 
 	p.cancel, p.busyText = cancel, "webhook.running"
 	p.busy.start(lang.L(p.busyText), cancel)
 	p.refreshCreate()
-	p.reveal(p.actions, p.busy.box)
+	p.reveal(revealed(p.busy.box))
 }
 
 // logRun records the outcome of a run with its IDs.
@@ -612,22 +612,23 @@ func droppedEventNames(keys []string) string {
 	return strings.Join(names, ", ")
 }
 
-// reveal scrolls the Done screen so that the area from the top of first to the bottom of
-// last is visible, or its top when the area is taller than the window. Without it a run's
-// outcome appears below the window's bottom edge, where the panel's button usually sits.
-func (p *webhookPanel) reveal(first, last fyne.CanvasObject) {
+// reveal scrolls the Done screen so that the panel's button row and the height below it are
+// visible, or the button row alone when that area is taller than the window. Without it a
+// run's spinner and outcome appear below the window's bottom edge, where the button usually
+// sits.
+func (p *webhookPanel) reveal(below float32) {
 	scroll := p.scroll
-	if scroll == nil || scroll.Content == nil || p.w.app.Driver().CanvasForObject(first) == nil {
+	driver := p.w.app.Driver()
+	if scroll == nil || scroll.Content == nil || driver.CanvasForObject(p.actions) == nil {
 		return
 	}
 
 	// The content grew since the last frame, so it is laid out now for current positions.
+	// Objects shown in this frame are not in the driver's tree yet, which is why the area is
+	// measured from the button row and not from the objects below it.
 	scroll.Content.Resize(scroll.Content.MinSize().Max(scroll.Size()))
-
-	driver := p.w.app.Driver()
-	origin := driver.AbsolutePositionForObject(scroll.Content).Y
-	top := driver.AbsolutePositionForObject(first).Y - origin
-	bottom := driver.AbsolutePositionForObject(last).Y - origin + last.Size().Height
+	top := driver.AbsolutePositionForObject(p.actions).Y - driver.AbsolutePositionForObject(scroll.Content).Y
+	bottom := top + p.actions.MinSize().Height + below
 
 	offset, view := scroll.Offset.Y, scroll.Size().Height
 	switch {
@@ -637,6 +638,12 @@ func (p *webhookPanel) reveal(first, last fyne.CanvasObject) {
 		offset = bottom - view
 	}
 	scroll.ScrollToOffset(fyne.NewPos(scroll.Offset.X, offset))
+}
+
+// revealed returns the height of box below the button row, with the space the panel leaves
+// between them, for reveal.
+func revealed(box fyne.CanvasObject) float32 {
+	return theme.Padding() + box.MinSize().Height
 }
 
 // testRows shows one row per test event: group, accepted or rejected, latency, and Adobe's
@@ -785,7 +792,7 @@ func (p *webhookPanel) disableOlder(older []customerio.Webhook) {
 		p.older = &outcome
 		p.refreshCreate()
 		p.showOutcome(*result)
-		p.reveal(p.actions, p.outcome)
+		p.reveal(revealed(p.outcome))
 	})
 
 	p.cancel, p.busyText = cancel, "webhook.older_running"
