@@ -46,12 +46,14 @@ func (r *Runner) Rollback(ctx context.Context, runID string, progress func(Event
 			return x.failRollback(&Error{Cause: CauseCanceled, Err: err})
 		}
 
-		x.emit(Event{Step: StepRollback, State: Running, Resource: &resource})
+		// Every event gets its own copy: the UI reads Resource on its own goroutine while
+		// this loop keeps updating resource.
+		x.emit(Event{Step: StepRollback, State: Running, Resource: resourceCopy(resource)})
 		err := x.delete(aep.WithRetryObserver(ctx, x.retryReporter(StepRollback)), resource)
 		if err != nil && !aep.IsNotFound(err) {
 			x.log.Error("delete failed", "kind", resource.Kind, "id", resource.ID, "error", err)
 			stepErr := x.failRollback(err)
-			x.emit(Event{Step: StepRollback, State: Failed, Resource: &resource, Err: stepErr})
+			x.emit(Event{Step: StepRollback, State: Failed, Resource: resourceCopy(resource), Err: stepErr})
 			return stepErr
 		}
 
@@ -61,7 +63,7 @@ func (r *Runner) Rollback(ctx context.Context, runID string, progress func(Event
 		}
 		resource.DeletedAt = &deletedAt
 		x.log.Info("resource deleted", "kind", resource.Kind, "id", resource.ID, "name", resource.Name)
-		x.emit(Event{Step: StepRollback, State: Done, Resource: &resource})
+		x.emit(Event{Step: StepRollback, State: Done, Resource: resourceCopy(resource)})
 	}
 
 	if err := x.update(func(j *journal) {
@@ -72,6 +74,11 @@ func (r *Runner) Rollback(ctx context.Context, runID string, progress func(Event
 	}
 	x.log.Info("rollback finished")
 	return nil
+}
+
+// resourceCopy returns a pointer to a copy of resource, for an event that outlives the loop.
+func resourceCopy(resource Resource) *Resource {
+	return &resource
 }
 
 func (x *run) failRollback(err error) *Error {
