@@ -161,7 +161,7 @@ func (w *Wizard) Rebuild() {
 
 func (w *Wizard) buildShell() {
 	w.step = widget.NewLabel("")
-	w.step.Importance = widget.LowImportance
+	styleNote(w.step)
 	w.header = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 
 	w.back = widget.NewButtonWithIcon(lang.L("nav.back"), theme.NavigateBackIcon(), w.onBack)
