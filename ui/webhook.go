@@ -275,8 +275,8 @@ func (p *webhookPanel) earlyNotice(result setup.Result) fyne.CanvasObject {
 	return container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), nil, notice)
 }
 
-// eventsSummary lists the chosen event groups with the number of events each sends, without
-// the dropped keys that Customer.io saved the webhook without.
+// eventsSummary lists the chosen event groups with the number of events each sends, not
+// counting the dropped keys, which Customer.io saved the webhook without.
 func eventsSummary(groups, dropped []string) string {
 	if len(groups) == 0 {
 		return lang.L("webhook.events_none")
