@@ -55,7 +55,12 @@ func (s *welcome) build() fyne.CanvasObject {
 	if s.resume == nil {
 		s.connect.Importance = widget.HighImportance
 	}
-	s.demo = widget.NewButtonWithIcon(lang.L("welcome.demo"), theme.MediaPlayIcon(), func() {
+	demoText := lang.L("welcome.demo")
+	if s.w.state.demo {
+		// Starting the demo again restores its credential, which the user may have edited.
+		demoText = lang.L("welcome.demo_restart")
+	}
+	s.demo = widget.NewButtonWithIcon(demoText, theme.MediaPlayIcon(), func() {
 		s.w.state.existingPath = false
 		s.w.startDemo()
 	})
