@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Xvfb smoke test: starts the real binary in demo mode on a virtual display, waits for its
-# window, captures the screen to PNG, checks that the capture is not blank, stops the app with
-# SIGTERM and checks that it exits 0 and leaves no process behind.
+# Xvfb smoke test of the real binary. It starts the app in demo mode on a virtual display,
+# waits for its window and captures the screen to PNG, then checks that the capture is not
+# blank. Last, it stops the app with SIGTERM and checks that it exits 0 and leaves no process
+# behind.
 #
 # Usage: scripts/smoke.sh BINARY OUTPUT_DIR [extra app arguments]
 set -euo pipefail

@@ -23,8 +23,8 @@ var screenNames = []string{
 func walkScreens(t *testing.T, captureScreen func(name string, w *Wizard, window fyne.Window)) {
 	t.Helper()
 
-	// The GLFW driver lays out again, every frame, the containers whose content was shown or
-	// hidden; the test canvas does not, so each capture refreshes the whole window first.
+	// The GLFW driver lays out containers again after their content is shown or hidden, but
+	// the test canvas does not. So each capture refreshes the whole window first.
 	capture := func(name string, w *Wizard, window fyne.Window) {
 		window.Content().Refresh()
 		captureScreen(name, w, window)

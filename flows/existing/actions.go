@@ -17,7 +17,7 @@ func (s *Service) Enable(ctx context.Context, setup Setup) (Setup, error) {
 
 // Disable disables the setup's dataflow and returns the setup with its new
 // state.
-// NOTE: Adobe does not document what the inlet answers for a disabled
+// NOTE: Adobe does not document what the inlet returns for a disabled
 // dataflow. If it rejects posts, Customer.io retries each one for up to seven
 // days and holds back the later events behind it.
 func (s *Service) Disable(ctx context.Context, setup Setup) (Setup, error) {
