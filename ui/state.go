@@ -22,6 +22,9 @@ type state struct {
 	// Credentials step. creds holds trimmed values.
 	creds    aep.Credentials
 	remember bool
+	// demoCreds is the simulator's credential in demo mode, so Welcome can offer to restore
+	// it once the user has edited creds.
+	demoCreds aep.Credentials
 
 	// session is the connection made with sessionCreds, nil until Connect succeeds.
 	session      Session
@@ -89,6 +92,7 @@ func newState(opts Options) *state {
 	}
 	if opts.Demo {
 		s.creds = opts.DemoCredentials
+		s.demoCreds = opts.DemoCredentials
 		if opts.DemoJournalDir != "" {
 			s.journalDir = opts.DemoJournalDir
 		}

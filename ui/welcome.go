@@ -56,8 +56,8 @@ func (s *welcome) build() fyne.CanvasObject {
 		s.connect.Importance = widget.HighImportance
 	}
 	demoText := lang.L("welcome.demo")
-	if s.w.state.demo {
-		// Starting the demo again restores its credential, which the user may have edited.
+	if s.w.state.demo && s.w.state.creds != s.w.state.demoCreds {
+		// Starting the demo again restores its credential, which the user has edited.
 		demoText = lang.L("welcome.demo_restart")
 	}
 	s.demo = widget.NewButtonWithIcon(demoText, theme.MediaPlayIcon(), func() {

@@ -34,3 +34,17 @@ func TestDemoRestartRestoresCredential(t *testing.T) {
 		t.Error("restarting the demo did not restore its client secret")
 	}
 }
+
+func TestDemoFlagKeepsTryLabel(t *testing.T) {
+	useLanguage(t, English)
+	platform := startSim(t)
+
+	// As with --demo: the credential is the simulator's, so there is nothing to restore.
+	opts := simOptions(t, platform, true)
+	opts.StartDemo = simDemo(t, platform)
+	w, _, _ := newTestWizard(t, opts)
+
+	if got, want := w.screens[screenWelcome].(*welcome).demo.Text, "Try the demo"; got != want {
+		t.Errorf("demo button with --demo = %q, want %q", got, want)
+	}
+}

@@ -324,6 +324,7 @@ func (w *Wizard) enterDemo(demo Demo) {
 	w.state.backend = demo.Backend
 	w.state.disconnect()
 	w.state.creds = demo.Credentials
+	w.state.demoCreds = demo.Credentials
 	w.state.remember = false
 	if demo.JournalDir != "" {
 		w.state.journalDir = demo.JournalDir
