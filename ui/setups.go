@@ -248,6 +248,10 @@ func (s *setupsScreen) newCard(listed existing.Setup) *setupCard {
 	c.open = widget.NewButtonWithIcon(lang.L("setups.open_aep"), theme.ComputerIcon(), func() {
 		s.w.openLink(links.DataflowPage(c.setup.Sandbox, c.setup.FlowID), c.fallback)
 	})
+	if s.w.state.demo {
+		// A dataflow of the simulated platform has no page in Adobe Experience Platform.
+		c.open.Hide()
+	}
 	c.remove = widget.NewButtonWithIcon(lang.L("setups.delete"), theme.DeleteIcon(), func() { s.onDelete(c.setup) })
 	c.remove.Importance = widget.DangerImportance
 	c.enableActions(!s.acting)

@@ -472,11 +472,13 @@ func TestExistingSetupOpenFallsBackToCopy(t *testing.T) {
 	useLanguage(t, English)
 	platform := startSim(t)
 	results := createSimSetups(t, platform, "dev", 1)
-	opts := simOptions(t, platform, true)
+	// Outside demo mode, because a demo dataflow has no Adobe page to open.
+	opts := simOptions(t, platform, false)
 	opts.OpenURL = func(url string) error {
 		return &links.OpenError{Cause: links.CauseNoOpener, URL: url, ExitCode: -1}
 	}
 	w, a, _ := newTestWizard(t, opts)
+	w.state.creds = simCredentials(platform)
 	s := openExistingSetups(t, w, "dev")
 
 	card := cardOf(t, s, results[0].FlowID)
@@ -524,5 +526,17 @@ func TestExistingSetupDeleteCancelled(t *testing.T) {
 	}
 	if len(s.cards) != 1 {
 		t.Errorf("%d setups listed after Cancel, want 1", len(s.cards))
+	}
+}
+
+func TestExistingSetupDemoHidesOpen(t *testing.T) {
+	useLanguage(t, English)
+	platform := startSim(t)
+	results := createSimSetups(t, platform, "dev", 1)
+	w, _, _ := newTestWizard(t, simOptions(t, platform, true))
+	s := openExistingSetups(t, w, "dev")
+
+	if cardOf(t, s, results[0].FlowID).open.Visible() {
+		t.Error("Open in Adobe Experience Platform is offered for a simulated dataflow")
 	}
 }
