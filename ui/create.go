@@ -115,7 +115,7 @@ func (s *createStep) build() fyne.CanvasObject {
 	}
 	for _, id := range steps {
 		row := &stepRow{icon: widget.NewIcon(theme.RadioButtonIcon()), state: widget.NewLabel("")}
-		row.state.Importance = widget.LowImportance
+		styleNote(row.state)
 		s.rows[id] = row
 		name := widget.NewLabel(stepName(id))
 		list.Add(container.NewBorder(nil, nil, row.icon, row.state, name))

@@ -115,6 +115,9 @@ func (s *doneStep) build() fyne.CanvasObject {
 	scroll := container.NewVScroll(content)
 	if s.webhookPanel != nil {
 		s.webhookPanel.scroll = scroll
+		if s.webhookPanel.keyWheel != nil {
+			s.webhookPanel.keyWheel.page = scroll
+		}
 	}
 	return scroll
 }

@@ -74,7 +74,11 @@ func (s *sandboxStep) build() fyne.CanvasObject {
 	s.problem = container.NewVBox()
 
 	s.filter()
-	top := container.NewVBox(newNote(lang.L("sandbox.intro")), s.search)
+	intro := lang.L("sandbox.intro")
+	if s.w.state.existingPath {
+		intro = lang.L("sandbox.intro_existing")
+	}
+	top := container.NewVBox(newNote(intro), s.search)
 	bottom := container.NewVBox(s.warning, s.notice, s.busy.box, s.problem)
 	return container.NewBorder(top, bottom, nil, nil, container.NewStack(s.list, container.NewVBox(s.empty)))
 }

@@ -453,17 +453,20 @@ func (s *setupsScreen) deleteSetup(target existing.Setup) {
 // room for a resource name and its ID on one line at the default text size.
 const deleteDialogWidth float32 = 640
 
-// deleteMessage returns the text of the delete confirmation: what Delete removes, and that
-// the dataset and its schema stay.
+// deleteMessage returns the text of the delete confirmation: what Delete removes, that the
+// dataset and its schema stay, and that Customer.io keeps posting to the URL until its
+// reporting webhook is disabled, because Customer.io then retries and holds back later events.
 func deleteMessage(plan existing.DeletePlan) string {
 	message := lang.L("setups.delete_confirm", map[string]string{
 		"Sandbox":   plan.Sandbox,
 		"Resources": resourceLines(plan.Delete),
 	})
 	if len(plan.Keep) == 0 {
-		return message + "\n\n" + lang.L("setups.delete_keeps_unknown")
+		message += "\n\n" + lang.L("setups.delete_keeps_unknown")
+	} else {
+		message += "\n\n" + lang.L("setups.delete_keeps", map[string]string{"Resources": resourceLines(plan.Keep)})
 	}
-	return message + "\n\n" + lang.L("setups.delete_keeps", map[string]string{"Resources": resourceLines(plan.Keep)})
+	return message + "\n\n" + lang.L("setups.delete_webhook")
 }
 
 // resourceLines lists resources one per line as "Kind: name (ID)".

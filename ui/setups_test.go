@@ -540,3 +540,22 @@ func TestExistingSetupDemoHidesOpen(t *testing.T) {
 		t.Error("Open in Adobe Experience Platform is offered for a simulated dataflow")
 	}
 }
+
+func TestExistingPathSandboxIntro(t *testing.T) {
+	useLanguage(t, English)
+	platform := startSim(t)
+	w, _, _ := newTestWizard(t, simOptions(t, platform, true))
+
+	tap(t, w, w.screens[screenWelcome].(*welcome).existing)
+	tap(t, w, w.next) // Connect
+	wantScreen(t, w, screenSandbox)
+
+	want := "Choose the sandbox whose Customer.io setups you want to see. Nothing is created."
+	intro := findObject(w.body, func(o fyne.CanvasObject) bool {
+		l, ok := o.(*widget.Label)
+		return ok && l.Text == want
+	})
+	if intro == nil {
+		t.Errorf("the sandbox step on the existing-setups path lacks the intro %q", want)
+	}
+}

@@ -66,6 +66,9 @@ type webhookPanel struct {
 	// scroll is the Done screen's scroll container, which reveal moves so that the outcome
 	// of a run is on screen.
 	scroll *container.Scroll
+	// keyWheel passes the wheel over the App API key entry to scroll, which the Done
+	// screen sets after the panel is built.
+	keyWheel *wheelToPage
 
 	// confirm is the confirmation dialog shown last, so tests can confirm it.
 	confirm *dialog.ConfirmDialog
@@ -226,7 +229,7 @@ func (p *webhookPanel) build(result setup.Result) fyne.CanvasObject {
 	p.events = newWrappedLabel(eventsSummary(result.EventGroups, p.dropped))
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("webhook.region"), p.regionChoice),
-		widget.NewFormItem(lang.L("webhook.key"), p.key),
+		widget.NewFormItem(lang.L("webhook.key"), p.keyWithWheel()),
 		widget.NewFormItem(lang.L("webhook.events"), p.events),
 	)
 	keyHelp := newNote(lang.L("webhook.key_help"))
@@ -668,7 +671,7 @@ func testRows(tests []customerio.TestResult) fyne.CanvasObject {
 		}
 
 		latency := widget.NewLabel(lang.L("webhook.test_latency", map[string]int64{"Milliseconds": t.Latency.Milliseconds()}))
-		latency.Importance = widget.LowImportance
+		styleNote(latency)
 		reason := newWrappedLabel(detail)
 		reason.Selectable = true
 
@@ -883,4 +886,12 @@ func customerIODetails(e *customerio.APIError) string {
 		parts = append(parts, lang.L("webhook.details.message", map[string]string{"Value": e.Detail}))
 	}
 	return strings.Join(parts, " · ")
+}
+
+// keyWithWheel returns the App API key entry under a layer that scrolls the Done screen, so
+// the page keeps scrolling when the pointer passes over the entry.
+func (p *webhookPanel) keyWithWheel() fyne.CanvasObject {
+	p.keyWheel = &wheelToPage{page: p.scroll}
+	p.keyWheel.ExtendBaseWidget(p.keyWheel)
+	return container.NewStack(p.key, p.keyWheel)
 }

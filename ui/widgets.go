@@ -51,9 +51,12 @@ func scrollWithPage(entry fyne.CanvasObject, page *container.Scroll) fyne.Canvas
 	return container.NewStack(entry, layer)
 }
 
-// Scrolled scrolls the page instead of the entry.
+// Scrolled scrolls the page instead of the entry. Until the page is known, the event is
+// dropped, as it would be by the entry.
 func (w *wheelToPage) Scrolled(event *fyne.ScrollEvent) {
-	w.page.Scrolled(event)
+	if w.page != nil {
+		w.page.Scrolled(event)
+	}
 }
 
 // CreateRenderer draws nothing: the layer is transparent.

@@ -150,3 +150,26 @@ func TestWheelLayerLeavesPointerToEntry(t *testing.T) {
 		t.Error("the wheel layer takes the keyboard focus")
 	}
 }
+
+func TestWheelOverAppAPIKeyScrollsDone(t *testing.T) {
+	useLanguage(t, English)
+	w, panel := fakeDone(t, Options{Demo: true, CustomerIO: func(bool) *CustomerIOConfig {
+		return &CustomerIOConfig{AppAPIKey: testAppAPIKey}
+	}})
+	if panel == nil || panel.keyWheel == nil {
+		t.Fatal("the Done screen has no webhook panel with a wheel layer over the App API key")
+	}
+	if panel.keyWheel.page != panel.scroll || panel.scroll == nil {
+		t.Fatal("the wheel layer over the App API key does not scroll the Done screen")
+	}
+
+	window := w.window
+	window.Resize(fyne.NewSize(820, 400))
+	window.Content().Refresh()
+	panel.scroll.ScrollToOffset(fyne.NewPos(0, 0))
+
+	panel.keyWheel.Scrolled(&fyne.ScrollEvent{Scrolled: fyne.NewDelta(0, -30)})
+	if panel.scroll.Offset.Y <= 0 {
+		t.Errorf("Done offset after the wheel over the App API key = %v, want it scrolled down", panel.scroll.Offset.Y)
+	}
+}
