@@ -310,6 +310,9 @@ func rowLook(e setup.Event, ok bool) (fyne.Resource, string) {
 	case setup.Skipped:
 		return theme.ConfirmIcon(), lang.L("create.state.skipped")
 	case setup.Failed:
+		if isCanceled(e.Err) {
+			return theme.MediaStopIcon(), lang.L("create.state.canceled")
+		}
 		return theme.ErrorIcon(), lang.L("create.state.failed")
 	default:
 		return theme.RadioButtonIcon(), lang.L("create.state.pending")
@@ -346,7 +349,12 @@ func (s *createStep) refreshActions() {
 	case run.deleted:
 		s.outcome.Add(newWrappedLabel(lang.L("create.deleted")))
 	case run.err != nil:
-		s.outcome.Add(problemView(explain(run.err)))
+		// A cancel is the user's choice, not a failure, so it gets no error styling.
+		if isCanceled(run.err) {
+			s.outcome.Add(newWrappedLabel(lang.L("create.canceled")))
+		} else {
+			s.outcome.Add(problemView(explain(run.err)))
+		}
 		retry := widget.NewButtonWithIcon(lang.L("create.retry"), theme.ViewRefreshIcon(), s.resume)
 		retry.Importance = widget.HighImportance
 		remove := widget.NewButtonWithIcon(lang.L("create.delete"), theme.DeleteIcon(), s.onDelete)

@@ -5,9 +5,11 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/cioaep/setup/flows/setup"
 	"github.com/cioaep/setup/flows/sim"
@@ -234,6 +236,26 @@ func TestCancelLeavesResumableRun(t *testing.T) {
 	}
 
 	create = w.screens[screenCreate].(*createStep)
+	canceledText := "Creation canceled. Nothing more will be created. Retry from here to continue where it stopped, or delete what was created so far."
+	if findObject(create.outcome, func(o fyne.CanvasObject) bool {
+		l, ok := o.(*widget.Label)
+		return ok && l.Text == canceledText
+	}) == nil {
+		t.Errorf("outcome after Cancel = %q, want the neutral cancel message", problemText(create.outcome))
+	}
+	canceledRows := 0
+	for _, row := range create.rows {
+		if row.state.Text == "Canceled" {
+			canceledRows++
+		}
+		if row.state.Text == "Failed" {
+			t.Error("a step shows Failed after the user cancelled")
+		}
+	}
+	if canceledRows == 0 {
+		t.Error("no step shows Canceled after the user cancelled")
+	}
+
 	retry := findButton(create.actions, "Retry from here")
 	if retry == nil {
 		t.Fatal("no Retry from here after Cancel")
