@@ -188,7 +188,9 @@ func (s *createStep) execute(job func(ctx context.Context, progress func(setup.E
 	}, func(result setup.Result, err error) {
 		run.running = false
 		if err != nil {
-			s.w.log.Warn("setup run failed", "run", run.runID, "cause", setup.CauseOf(err), "err", err)
+			if !isCanceled(err) {
+				s.w.log.Warn("setup run failed", "run", run.runID, "cause", setup.CauseOf(err), "err", err)
+			}
 			run.err = err
 			s.refresh()
 			return

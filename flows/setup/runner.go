@@ -261,7 +261,11 @@ func (x *run) execute(ctx context.Context) (Result, error) {
 			j.Status = status
 			j.LastError = newErrorRecord(err)
 		})
-		x.log.Error("setup stopped", "status", status, "step", err.Step, "error", err)
+		if status == RunCanceled {
+			x.log.Info("setup cancelled", "step", err.Step)
+		} else {
+			x.log.Error("setup stopped", "status", status, "step", err.Step, "error", err)
+		}
 		return Result{}, err
 	}
 
@@ -325,7 +329,10 @@ func (x *run) runStep(ctx context.Context, id StepID) *Error {
 			s.State = Failed
 			s.Error = newErrorRecord(stepErr)
 		})
-		log.Error("step failed", "error", stepErr)
+		// A cancel is logged once, by the run, not as a failure of every step it stopped.
+		if stepErr.Cause != CauseCanceled {
+			log.Error("step failed", "error", stepErr)
+		}
 		x.emit(Event{Step: id, State: Failed, Err: stepErr})
 		return stepErr
 	}
