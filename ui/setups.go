@@ -53,6 +53,8 @@ type setupsScreen struct {
 	// its text.
 	confirmDelete *dialog.ConfirmDialog
 	confirmText   *widget.Label
+	// confirmDisable is the disable confirmation on show, nil when none is.
+	confirmDisable *dialog.ConfirmDialog
 
 	// deleted is the setup removed last, named in the notice above the list.
 	deleted *existing.Setup
@@ -240,7 +242,7 @@ func (s *setupsScreen) newCard(listed existing.Setup) *setupCard {
 	}
 
 	if listed.Enabled() {
-		c.toggle = widget.NewButtonWithIcon(lang.L("setups.disable"), theme.MediaPauseIcon(), func() { s.changeState(c.setup, false) })
+		c.toggle = widget.NewButtonWithIcon(lang.L("setups.disable"), theme.MediaPauseIcon(), func() { s.onDisable(c.setup) })
 	} else {
 		c.toggle = widget.NewButtonWithIcon(lang.L("setups.enable"), theme.MediaPlayIcon(), func() { s.changeState(c.setup, true) })
 	}
@@ -379,6 +381,30 @@ func (s *setupsScreen) changeState(target existing.Setup, enable bool) {
 	})
 }
 
+// onDisable shows a confirmation before disabling a dataflow, because Customer.io keeps
+// posting to its URL and holds back later events while the inlet rejects them.
+func (s *setupsScreen) onDisable(target existing.Setup) {
+	if s.w.state.session == nil || s.acting || s.loading {
+		return
+	}
+
+	title := lang.L("setups.disable_title", map[string]string{"Name": setupTitle(target)})
+	message := newWrappedLabel(lang.L("setups.disable_confirm"))
+	confirm := dialog.NewCustomConfirm(title, lang.L("setups.disable"), lang.L("nav.cancel"), message, func(ok bool) {
+		s.confirmDisable = nil
+		if ok {
+			s.changeState(target, false)
+		}
+	}, s.w.window)
+	confirm.SetConfirmImportance(widget.WarningImportance)
+	s.confirmDisable = confirm
+	confirm.Show()
+
+	width := min(deleteDialogWidth, s.w.window.Canvas().Size().Width-2*theme.Padding())
+	message.Resize(fyne.NewSize(width-4*theme.Padding(), message.MinSize().Height))
+	confirm.Resize(fyne.NewSize(width, 0))
+}
+
 // onDelete shows a confirmation dialog that names what Delete removes and what it keeps.
 func (s *setupsScreen) onDelete(target existing.Setup) {
 	st := s.w.state
@@ -453,9 +479,9 @@ func (s *setupsScreen) deleteSetup(target existing.Setup) {
 // room for a resource name and its ID on one line at the default text size.
 const deleteDialogWidth float32 = 640
 
-// deleteMessage returns the text of the delete confirmation: what Delete removes, that the
-// dataset and its schema stay, and that Customer.io keeps posting to the URL until its
-// reporting webhook is disabled, because Customer.io then retries and holds back later events.
+// deleteMessage returns the text of the delete confirmation: what Delete removes and that the
+// dataset and its schema stay. It also warns that Customer.io keeps posting to the URL until
+// its reporting webhook is disabled, and then retries and holds back later events.
 func deleteMessage(plan existing.DeletePlan) string {
 	message := lang.L("setups.delete_confirm", map[string]string{
 		"Sandbox":   plan.Sandbox,

@@ -296,6 +296,14 @@ func TestExistingSetupDisableEnable(t *testing.T) {
 		t.Fatalf("action on an enabled dataflow = %q, want Disable", got)
 	}
 	tap(t, w, card.toggle)
+	if s.confirmDisable == nil {
+		t.Fatal("Disable acted without asking for a confirmation")
+	}
+	if got := cardOf(t, s, flowID).state.Text; got != "Enabled" {
+		t.Errorf("state before the confirmation = %q, want Enabled", got)
+	}
+	s.confirmDisable.Confirm()
+	w.work.wait()
 	if got := cardOf(t, s, flowID).state.Text; got != "Disabled" {
 		t.Errorf("state after Disable = %q, want Disabled", got)
 	}
