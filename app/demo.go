@@ -28,8 +28,8 @@ const demoLatency = 200 * time.Millisecond
 // the Done screen's webhook panel. No real Customer.io account has it.
 const demoAppAPIKey = "demo-app-api-key-0123456789abcdef"
 
-// demo starts the simulated platform at most once, for --demo or the Welcome screen's
-// Try the demo, and stops it when the app quits.
+// demo is the simulated platform of demo mode. It is started at most once, for --demo or the
+// Welcome screen's Try the demo, and stopped when the app quits.
 type demo struct {
 	log     *slog.Logger
 	secrets *redact.Secrets

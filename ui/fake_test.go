@@ -36,8 +36,8 @@ func (b *fakeBackend) setConnectErr(err error) {
 	b.mu.Unlock()
 }
 
-// fakeSession plays a small organization. Apply emits a few progress events, tells emitted,
-// then waits for release before it returns applyErr; Resume finishes the run.
+// fakeSession stands in for a small organization. Apply emits a few progress events, closes
+// emitted, then waits for release before it returns applyErr. Resume finishes the run.
 type fakeSession struct {
 	mu           sync.Mutex
 	sandboxes    []aep.Sandbox
